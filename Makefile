@@ -1,0 +1,36 @@
+# Everything a new developer or CI needs: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench golden system-deps clean
+
+# The venv is rebuilt when the dependencies change.
+$(STAMP): pyproject.toml
+	@sh tools/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+system-deps:
+	@sh tools/system-deps.sh
+
+demo: $(STAMP)
+	$(BIN)/brochure build --all --clinics-dir clinics --out output
+	@echo
+	@echo "Leaflets are in $(CURDIR)/output/:"
+	@find output -name '*.pdf' | sort | sed 's/^/  /'
+
+lint: $(STAMP)
+	$(BIN)/ruff check brochure tests bench
+
+test: lint
+	$(BIN)/python -m pytest -q -n 2
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_build.py
+
+clean:
+	rm -rf $(VENV) output/*/ .pytest_cache .ruff_cache

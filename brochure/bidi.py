@@ -1,0 +1,47 @@
+"""Text direction: which way free text runs, Arabic-Indic digits, and Arabic for terminals.
+
+WeasyPrint shapes and reorders Arabic itself, so PDF text goes in untouched, in logical order.
+Only surfaces that cannot shape (a terminal) get `terminal_text`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import arabic_reshaper
+from bidi import get_base_level, get_display
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# Embedding, override and isolate controls: in clinic text they can flip what a reader sees
+# (a phone number shown reversed) without changing what the file says.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
+
+def direction_of(text: str) -> str:
+    """`rtl` or `ltr` for free text (names, addresses), from its first strong character."""
+    if not text.strip():
+        return "ltr"
+    return "rtl" if get_base_level(text) == 1 else "ltr"
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC_LETTER.search(text))
+
+
+def arabic_digits(text: str) -> str:
+    """Western digits as Arabic-Indic, the way the reviewed Arabic content writes numbers."""
+    return text.translate(ARABIC_INDIC_DIGITS)
+
+
+def western_digits(text: str) -> str:
+    return text.translate(WESTERN_DIGITS)
+
+
+def terminal_text(text: str) -> str:
+    """Arabic shaped and in visual order, for terminals that do neither (most do neither)."""
+    if not has_arabic(text):
+        return text
+    return get_display(arabic_reshaper.reshape(text))

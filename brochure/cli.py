@@ -1,0 +1,170 @@
+"""Commands only: parse options, call the API, print, and map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .bidi import terminal_text
+from .build import make_leaflet, write_leaflet
+from .clinic import LANGUAGE_ORDERS, PAPERS, SLUG, clinic_folder, find_clinics, load_clinic, parse_languages
+from .errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
+from .scaffold import write_new_clinic
+
+CLINICS_DIR_HELP = "Folder holding one folder per clinic. [default: $BROCHURE_CLINICS_DIR or ./clinics]"
+
+
+def _clinics_dir(value: Path | None) -> Path:
+    if value is not None:
+        return value
+    return Path(os.environ.get("BROCHURE_CLINICS_DIR") or "clinics")
+
+
+def _languages(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_languages(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="brochure")
+def cli():
+    """Bilingual Arabic/English patient leaflets about Minimally Invasive Spine Surgery,
+    branded for each clinic and rendered to print-ready PDF.
+
+    Start with `brochure list`, then `brochure build --clinic SLUG`.
+    """
+
+
+@cli.command()
+@click.option("--clinic", "slugs", multiple=True, metavar="SLUG",
+              help="Clinic to build (its folder name). Repeat for several.")
+@click.option("--all", "build_all", is_flag=True, help="Build every clinic in the clinics folder.")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True, help="Where the PDFs go.")
+@click.option("--paper", type=click.Choice(PAPERS), help="Paper size. [default: the clinic's, else a4]")
+@click.option("--languages", callback=_languages, metavar="|".join(LANGUAGE_ORDERS),
+              help="Languages in reading order; the first leads. [default: the clinic's, else ar,en]")
+def build(slugs, build_all, clinics_dir, out_dir, paper, languages):
+    """Build the MISS leaflet for one or more clinics.
+
+    Writes OUT/SLUG/SLUG-miss-PAPER-LANGS.pdf (for example
+    output/al-noor/al-noor-miss-a4-ar-en.pdf), replacing it only once the new one is complete.
+    A clinic with a problem is reported and skipped; the others are still built.
+    """
+    clinics_dir = _clinics_dir(clinics_dir)
+    if build_all and slugs:
+        raise click.UsageError("use --clinic or --all, not both")
+    if build_all:
+        folders = find_clinics(clinics_dir)
+        if not folders:
+            raise BrochureError.single(clinics_dir, "", "no clinic folders with a clinic.toml here "
+                                       "(create one with `brochure new-clinic SLUG`)")
+    elif slugs:
+        folders = [clinic_folder(clinics_dir, slug) for slug in dict.fromkeys(slugs)]
+    else:
+        raise click.UsageError("say which clinic: --clinic SLUG (repeatable) or --all")
+
+    failed = []
+    for folder in folders:
+        try:
+            leaflet = make_leaflet(load_clinic(folder), paper, languages)
+            path = write_leaflet(leaflet, out_dir)
+        except BrochureError as exc:
+            _print_problems(exc)
+            failed.append(folder.name)
+            continue
+        note = "" if leaflet.density == "normal" else f"  (spacing tightened to fit: {leaflet.density})"
+        pages = "page" if leaflet.page_count == 1 else "pages"
+        click.echo(f"{display_path(path)}  {leaflet.page_count} {pages}  "
+                   f"{len(leaflet.pdf) / 1024:.0f} KB{note}")
+    if failed:
+        click.echo(f"not built: {', '.join(failed)}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+
+
+@cli.command(name="list")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+def list_clinics(clinics_dir):
+    """Show the clinics found, with both names and their leaflet defaults."""
+    clinics_dir = _clinics_dir(clinics_dir)
+    folders = find_clinics(clinics_dir)
+    if not folders:
+        click.echo(f"No clinics in {display_path(clinics_dir)}. Create one with `brochure new-clinic SLUG`.")
+        return
+    console = Console(highlight=False, soft_wrap=False)
+    # Terminals neither join Arabic letters nor lay them out right to left: shape for a terminal,
+    # but keep the logical order (what the file says) when the output goes to a file or a pipe.
+    shaped = console.is_terminal
+    table = Table("slug", "name (en)", "languages", "paper", "status")
+    # Wrapping text already reordered for display would put its lines in the wrong order.
+    table.add_column("name (ar)", no_wrap=True, overflow="ellipsis")
+    for folder in folders:
+        try:
+            clinic = load_clinic(folder)
+        except BrochureError as exc:
+            count = len(exc.problems)
+            table.add_row(folder.name, "", "", "",
+                          f"[red]{count} problem{'s' if count > 1 else ''}: "
+                          f"brochure build --clinic {folder.name}[/red]", "")
+            continue
+        arabic = terminal_text(clinic.name.ar) if shaped else clinic.name.ar
+        table.add_row(clinic.slug, clinic.name.en, ",".join(clinic.languages), clinic.paper,
+                      "ok", arabic)
+    console.print(table)
+
+
+@cli.command(name="new-clinic")
+@click.argument("slug")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+def new_clinic(slug, clinics_dir):
+    """Create clinics/SLUG/clinic.toml, a commented template to fill in.
+
+    SLUG is the clinic's short name in lowercase letters, digits and hyphens (it names the
+    folder and the PDFs), for example: al-noor.
+    """
+    if not SLUG.fullmatch(slug):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. al-noor",
+                                 param_hint="SLUG")
+    path = write_new_clinic(_clinics_dir(clinics_dir), slug)
+    click.echo(f"Created {display_path(path)}")
+    click.echo("Replace every value marked CHANGE ME, add logo.svg or logo.png beside it, then run:")
+    click.echo(f"  brochure build --clinic {slug}")
+
+
+def _print_problems(error: BrochureError) -> None:
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+
+
+def main() -> None:
+    """Entry point: user mistakes exit 2 with one line each; bugs exit 1 with a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except BrochureError as exc:
+        _print_problems(exc)
+        sys.exit(EXIT_USER_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_BUG)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception:
+        traceback.print_exc()
+        click.echo("error: this is a bug in brochure, not something you did. Please report it "
+                   "with the output above.", err=True)
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,174 @@
+"""Read and validate a clinic folder (`clinic.toml`, optional logo) into a `Clinic`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .errors import BrochureError, Problem, display_path
+from .schema import Field, Table
+
+LANGUAGE_ORDERS = ("ar,en", "en,ar", "ar", "en")
+PAPERS = ("a4", "letter")
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+HEX = schema.matches(r"#[0-9A-Fa-f]{6}", "#RRGGBB")
+PHONE = schema.matches(r"\+?[0-9][0-9 ()\-]{4,22}[0-9]",
+                       "a phone number like +971 4 123 4567")
+EMAIL = schema.matches(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}", "an email like info@clinic.ae")
+WEBSITE = schema.matches(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"']*)?",
+                         "a web address like https://clinic.ae")
+
+
+def _bilingual(required: bool = True, max_length: int = 400) -> Table:
+    return Table({"en": Field(schema.text(max_length)), "ar": Field(schema.arabic_text(max_length))},
+                 required=required)
+
+
+CLINIC_SCHEMA = Table({
+    "name": _bilingual(max_length=120),
+    "brand": Table({
+        "primary": Field(HEX),
+        "accent": Field(HEX),
+        "logo": Field(schema.text(200), required=False),
+    }),
+    "contact": Table({
+        "phone": Field(PHONE),
+        "email": Field(EMAIL),
+        "website": Field(WEBSITE),
+        "address": _bilingual(),
+        "hours": _bilingual(required=False),
+    }),
+    "leaflet": Table({
+        "languages": Field(schema.one_of(*LANGUAGE_ORDERS), required=False, default="ar,en"),
+        "paper": Field(schema.one_of(*PAPERS), required=False, default="a4"),
+    }, required=False),
+})
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    en: str
+    ar: str
+
+    def __getitem__(self, language: str) -> str:
+        return getattr(self, language)
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    email: str
+    website: str
+    address: Bilingual
+    hours: Bilingual | None
+
+
+@dataclass(frozen=True)
+class Clinic:
+    slug: str
+    folder: Path
+    name: Bilingual
+    primary: str
+    accent: str
+    logo: Path | None
+    contact: Contact
+    languages: tuple[str, ...]
+    paper: str
+    extra_sections: tuple = field(default=())  # content.Section, loaded from sections/*.toml
+
+    @property
+    def config_file(self) -> Path:
+        return self.folder / "clinic.toml"
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """`ar,en` -> ("ar", "en"): order is reading order, the first language leads."""
+    cleaned = ",".join(part.strip() for part in value.lower().split(","))
+    if cleaned not in LANGUAGE_ORDERS:
+        raise ValueError(f"expected one of {', '.join(LANGUAGE_ORDERS)}, got {value!r}")
+    return tuple(cleaned.split(","))
+
+
+def find_clinics(clinics_dir: Path) -> list[Path]:
+    """Every folder under `clinics_dir` that holds a clinic.toml, by slug."""
+    if not clinics_dir.is_dir():
+        return []
+    return sorted(p.parent for p in clinics_dir.glob("*/clinic.toml"))
+
+
+def clinic_folder(clinics_dir: Path, slug: str) -> Path:
+    folder = clinics_dir / slug
+    if not (folder / "clinic.toml").is_file():
+        known = [p.name for p in find_clinics(clinics_dir)]
+        hint = (f" (known: {', '.join(known)})" if known
+                else " (no clinics there yet: see `brochure new-clinic`)")
+        raise BrochureError.single(display_path(folder / "clinic.toml"), "",
+                                   f"no clinic called {slug!r} in {display_path(clinics_dir)}{hint}")
+    return folder
+
+
+def load_clinic(folder: str | Path) -> Clinic:
+    """Validate `folder/clinic.toml` (and its sections) and return the clinic, or raise
+    BrochureError listing every problem."""
+    from .content import load_sections  # content depends on clinic's types, not the reverse
+
+    folder = Path(folder)
+    path = folder / "clinic.toml"
+    data, problems = schema.validate(schema.read_toml(path), CLINIC_SCHEMA, path)
+    where = display_path(path)
+    if not SLUG.fullmatch(folder.name):
+        problems.append(Problem(where, "", f"folder name {folder.name!r} is not a usable slug "
+                                "(lowercase letters, digits and hyphens)"))
+    logo = _logo(folder, data.get("brand", {}).get("logo"), where, problems)
+    try:
+        extra = load_sections(sorted((folder / "sections").glob("*.toml")))
+    except BrochureError as exc:
+        problems.extend(exc.problems)
+        extra = ()
+    if problems:
+        raise BrochureError(problems)
+
+    contact = data["contact"]
+    leaflet = data.get("leaflet") or {"languages": "ar,en", "paper": "a4"}
+    return Clinic(
+        slug=folder.name,
+        folder=folder.resolve(),
+        name=Bilingual(**data["name"]),
+        primary=data["brand"]["primary"].upper(),
+        accent=data["brand"]["accent"].upper(),
+        logo=logo,
+        contact=Contact(
+            phone=contact["phone"], email=contact["email"], website=contact["website"],
+            address=Bilingual(**contact["address"]),
+            hours=Bilingual(**contact["hours"]) if contact.get("hours") else None,
+        ),
+        languages=parse_languages(leaflet["languages"]),
+        paper=leaflet["paper"],
+        extra_sections=tuple(extra),
+    )
+
+
+def _logo(folder: Path, declared: str | None, where: str, problems: list[Problem]) -> Path | None:
+    """The logo file, which must be inside the clinic folder: a path that escapes it would let a
+    clinic.toml make the renderer read any file on the machine."""
+    if declared is None:
+        found = [folder / f"logo{ext}" for ext in LOGO_TYPES if (folder / f"logo{ext}").is_file()]
+        return found[0].resolve() if found else None
+    root = folder.resolve()
+    candidate = (folder / declared).resolve()
+    if Path(declared).is_absolute() or not candidate.is_relative_to(root):
+        problems.append(Problem(where, "brand.logo",
+                                f"expected a file inside {display_path(folder)}, got \"{declared}\""))
+        return None
+    if candidate.suffix.lower() not in LOGO_TYPES:
+        problems.append(Problem(where, "brand.logo",
+                                f"expected an .svg, .png or .jpg file, got \"{declared}\""))
+        return None
+    if not candidate.is_file():
+        problems.append(Problem(where, "brand.logo", f"file not found: \"{declared}\""))
+        return None
+    return candidate

@@ -1,0 +1,157 @@
+"""Read a topic's reviewed bilingual sections, the interface words around them, and a clinic's own
+extra sections, into plain data the templates can lay out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import schema
+from .assets import content_dir
+from .clinic import Bilingual
+from .errors import BrochureError
+from .schema import Field, ListOf, Table
+
+LANGUAGES = ("ar", "en")
+
+
+def _language_block(arabic: bool) -> Table:
+    words = schema.arabic_text if arabic else schema.text
+    return Table({
+        "heading": Field(words(160)),
+        "paragraphs": Field(schema.text_list(0), required=False, default=[]),
+        "items": Field(schema.text_list(1), required=False, default=[]),
+        "closing": Field(schema.text_list(0), required=False, default=[]),
+    })
+
+
+SECTION = Table({
+    "id": Field(schema.matches(r"[a-z0-9][a-z0-9-]{0,40}", "an id of lowercase letters, digits, hyphens")),
+    "figure": Field(schema.one_of("incisions"), required=False),
+    "en": _language_block(arabic=False),
+    "ar": _language_block(arabic=True),
+    "reviewed_by": Field(schema.text(200), required=False),
+    "reviewed_on": Field(schema.date(), required=False),
+    "next_review": Field(schema.date(), required=False),
+})
+CLINIC_SECTION_FILE = Table({"section": SECTION})
+
+_BILINGUAL = Table({"en": Field(schema.text()), "ar": Field(schema.arabic_text())})
+TOPIC = Table({
+    "meta": Table({
+        "topic": Field(schema.text(40)),
+        "version": Field(schema.text(20)),
+        "reviewed_by": Field(schema.text(200)),
+        "reviewed_on": Field(schema.date()),
+        "next_review": Field(schema.date()),
+        "title": _BILINGUAL,
+        "subtitle": _BILINGUAL,
+    }),
+    "sections": ListOf(SECTION, required=True),
+    "figure": Table({
+        "incisions": Table({
+            "caption": _BILINGUAL,
+            "bars": ListOf(Table({
+                "key": Field(schema.text(40)),
+                "min_mm": Field(schema.number(0.5, 180)),
+                "max_mm": Field(schema.number(0.5, 180)),
+                "or_more": Field(lambda v: None if isinstance(v, bool) else "true or false",
+                                 required=False, default=False),
+                "en": Field(schema.text(200)),
+                "ar": Field(schema.arabic_text(200)),
+            }), required=True),
+        }),
+    }),
+})
+
+
+@dataclass(frozen=True)
+class Text:
+    """One language's side of a section."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+    items: tuple[str, ...]
+    closing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    en: Text
+    ar: Text
+    figure: str | None = None
+    source: str = "topic"  # "topic" for the reviewed content, or the clinic's section file
+
+    def __getitem__(self, language: str) -> Text:
+        return getattr(self, language)
+
+
+@dataclass(frozen=True)
+class IncisionBar:
+    key: str
+    min_mm: float
+    max_mm: float
+    or_more: bool
+    label: Bilingual
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    version: str
+    reviewed_on: dt.date
+    next_review: dt.date
+    title: Bilingual
+    subtitle: Bilingual
+    sections: tuple[Section, ...]
+    incision_caption: Bilingual
+    incision_bars: tuple[IncisionBar, ...]
+
+
+def _section(data: dict, source: str) -> Section:
+    texts = {lang: Text(data[lang]["heading"], *(tuple(data[lang][k]) for k in
+                                                 ("paragraphs", "items", "closing")))
+             for lang in LANGUAGES}
+    return Section(id=data["id"], figure=data.get("figure"), source=source, **texts)
+
+
+def load_sections(files: list[Path]) -> list[Section]:
+    """A clinic's own sections, one TOML file each (`[section]` with `en` and `ar` tables)."""
+    sections, problems = [], []
+    for path in files:
+        data, found = schema.validate(schema.read_toml(path), CLINIC_SECTION_FILE, path)
+        problems.extend(found)
+        if not found:
+            sections.append(_section(data["section"], source=str(path)))
+    if problems:
+        raise BrochureError(problems)
+    return sections
+
+
+@cache
+def load_topic(slug: str = "miss") -> Topic:
+    path = content_dir() / f"{slug}.toml"
+    data, problems = schema.validate(schema.read_toml(path), TOPIC, path)
+    if problems:
+        raise BrochureError(problems)
+    meta, figure = data["meta"], data["figure"]["incisions"]
+    return Topic(
+        slug=meta["topic"], version=meta["version"],
+        reviewed_on=meta["reviewed_on"], next_review=meta["next_review"],
+        title=Bilingual(**meta["title"]), subtitle=Bilingual(**meta["subtitle"]),
+        sections=tuple(_section(s, source="topic") for s in data["sections"]),
+        incision_caption=Bilingual(**figure["caption"]),
+        incision_bars=tuple(
+            IncisionBar(b["key"], b["min_mm"], b["max_mm"], b["or_more"], Bilingual(b["en"], b["ar"]))
+            for b in figure["bars"]),
+    )
+
+
+@cache
+def interface_words() -> dict[str, Bilingual]:
+    path = content_dir() / "interface.toml"
+    data = schema.read_toml(path)
+    return {key: Bilingual(**value) for key, value in data.items()}

@@ -1,0 +1,190 @@
+"""A small schema for the TOML files people edit: report every problem at once, one line each,
+naming the dotted key, what was expected and what was found (mkdocs does the same for its config).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bidi import BIDI_CONTROLS, has_arabic
+from .errors import BrochureError, Problem, display_path
+
+Check = Callable[[Any], str | None]  # returns what was expected, or None when the value is fine
+
+
+@dataclass
+class Field:
+    check: Check
+    required: bool = True
+    default: Any = None
+
+
+@dataclass
+class Table:
+    fields: dict[str, Field | Table | ListOf]
+    required: bool = True
+
+
+@dataclass
+class ListOf:
+    item: Table
+    required: bool = False
+
+
+@dataclass
+class Validation:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.file, key, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise BrochureError(self.problems)
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise BrochureError.single(path, "", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise BrochureError.single(path, "", "not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise BrochureError.single(path, "", f"cannot be read: {exc.strerror}") from None
+
+
+def validate(data: dict, spec: Table, file: Path | str) -> tuple[dict, list[Problem]]:
+    """Checked copy of `data` (defaults filled in) and every problem found in it."""
+    result = Validation(display_path(file))
+    clean = _table(data, spec, "", result)
+    return clean, result.problems
+
+
+def _table(data: Any, spec: Table, prefix: str, result: Validation) -> dict:
+    if not isinstance(data, dict):
+        result.add(prefix.rstrip("."), f"expected a table, got {_show(data)}")
+        return {}
+    clean: dict[str, Any] = {}
+    for key in data:
+        if key not in spec.fields:
+            result.add(prefix + key, "unknown key" + _did_you_mean(key, spec.fields, prefix))
+    for key, sub in spec.fields.items():
+        dotted = prefix + key
+        if key not in data:
+            if sub.required:
+                result.add(dotted, "missing (required)")
+            elif isinstance(sub, Field):
+                clean[key] = sub.default
+            elif isinstance(sub, ListOf):
+                clean[key] = []
+            continue
+        value = data[key]
+        if isinstance(sub, Table):
+            clean[key] = _table(value, sub, dotted + ".", result)
+        elif isinstance(sub, ListOf):
+            if not isinstance(value, list):
+                result.add(dotted, f"expected a list of tables ([[{dotted}]]), got {_show(value)}")
+                continue
+            clean[key] = [
+                _table(item, sub.item, f"{dotted}[{i}].", result) for i, item in enumerate(value)
+            ]
+        else:
+            problem = _bidi_controls(value) or sub.check(value)
+            if problem:
+                result.add(dotted, problem if problem.startswith("contains") else
+                           f"expected {problem}, got {_show(value)}")
+            else:
+                clean[key] = value
+    return clean
+
+
+def _did_you_mean(key: str, known, prefix: str) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {prefix}{close[0]}?)" if close else ""
+
+
+def _bidi_controls(value: Any) -> str | None:
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str) and (found := BIDI_CONTROLS.search(text)):
+            return (f"contains the invisible direction control U+{ord(found.group()):04X}, which "
+                    "can make text display differently from what it says; remove it")
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return '"' + text.replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- checks: each returns what it expected, or None ---------------------------------------------
+
+def text(max_length: int = 2000) -> Check:
+    def check(value):
+        if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+            return f"text (1 to {max_length} characters)"
+        return None
+    return check
+
+
+def arabic_text(max_length: int = 2000) -> Check:
+    def check(value):
+        if text(max_length)(value) or not has_arabic(value):
+            return "Arabic text"
+        return None
+    return check
+
+
+def text_list(min_items: int = 1) -> Check:
+    def check(value):
+        if (not isinstance(value, list) or len(value) < min_items
+                or any(text()(item) for item in value)):
+            return f"a list of at least {min_items} text item(s)"
+        return None
+    return check
+
+
+def matches(pattern: str, description: str) -> Check:
+    compiled = re.compile(pattern)
+
+    def check(value):
+        return None if isinstance(value, str) and compiled.fullmatch(value) else description
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    def check(value):
+        return None if value in choices else "one of " + ", ".join(f'"{c}"' for c in choices)
+    return check
+
+
+def date() -> Check:
+    def check(value):
+        return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
+            else "a date like 2026-11-20 (no quotes)"
+    return check
+
+
+def number(low: float, high: float) -> Check:
+    def check(value):
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"a number from {low} to {high}"
+    return check

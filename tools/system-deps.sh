@@ -1,0 +1,34 @@
+#!/bin/sh
+# brochure renders with WeasyPrint, which needs Pango (>= 1.44) from the operating system.
+# HarfBuzz-subset makes font subsetting faster and smaller PDFs; WeasyPrint falls back to fontTools
+# without it (and will require it in a future release), so it is installed when possible.
+set -u
+missing=""
+have() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+if command -v ldconfig >/dev/null 2>&1 || [ -x /sbin/ldconfig ]; then
+  PATH="$PATH:/sbin:/usr/sbin"
+  have libpango-1.0.so.0 || missing="$missing libpango-1.0-0"
+  have libpangoft2-1.0.so.0 || missing="$missing libpangoft2-1.0-0"
+  have libharfbuzz-subset.so.0 || missing="$missing libharfbuzz-subset0"
+else
+  # Not a glibc Linux (macOS, Alpine...): WeasyPrint's own check will name what is missing.
+  exit 0
+fi
+[ -z "$missing" ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Installing system libraries for WeasyPrint:$missing"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null && exit 0
+  echo "apt-get could not install:$missing" >&2
+fi
+case "$missing" in
+  *pango*)
+    echo "brochure needs these system libraries:$missing" >&2
+    echo "  Debian/Ubuntu: sudo apt-get install$missing" >&2
+    echo "  Fedora: sudo dnf install pango harfbuzz    macOS: brew install pango" >&2
+    exit 1 ;;
+  *)
+    echo "note: libharfbuzz-subset0 is not installed (optional: sudo apt-get install libharfbuzz-subset0);" >&2
+    echo "      WeasyPrint subsets fonts with fontTools instead." >&2
+    exit 0 ;;
+esac

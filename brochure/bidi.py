@@ -18,6 +18,9 @@ WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 # (a phone number shown reversed) without changing what the file says.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+# Arabic presentation forms: letters already shaped (and usually reversed) by a tool such as
+# arabic_reshaper. WeasyPrint shapes Arabic itself; pre-shaped text breaks search and copy/paste.
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def direction_of(text: str) -> str:

@@ -11,6 +11,7 @@ from . import pdfcheck
 from .clinic import LANGUAGE_ORDERS, PAPERS, Clinic
 from .content import load_topic
 from .errors import BrochureError, Problem, display_path
+from .glyphs import missing_glyph_problems
 from .render import DENSITIES, leaflet_html, render_pdf
 
 MAX_PAGES = 2  # one sheet, printed front and back
@@ -41,6 +42,8 @@ def make_leaflet(clinic: Clinic, paper: str | None = None,
         got = ",".join(languages)
         expected = ", ".join(LANGUAGE_ORDERS)
         raise BrochureError.single("--languages", "", f"expected one of {expected}, got {got!r}")
+    if missing := missing_glyph_problems(clinic):
+        raise BrochureError(missing)
     topic = load_topic("miss")
     where = display_path(clinic.config_file)
     for density in DENSITIES:
@@ -50,8 +53,9 @@ def make_leaflet(clinic: Clinic, paper: str | None = None,
     else:
         raise BrochureError(_overflow_problems(where, rendered.section_pages, paper))
     problems = [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
-    problems += [Problem(where, "", p) for p in pdfcheck.font_problems(rendered.pdf)]
-    if pdfcheck.presentation_form_count(rendered.pdf):
+    facts = pdfcheck.inspect_pdf(rendered.pdf)
+    problems += [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
+    if pdfcheck.presentation_form_count(facts.mapped_text):
         problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped (presentation forms "
                                 "in the text layer); pass Arabic text to the template unshaped"))
     if problems:

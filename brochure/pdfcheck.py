@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .assets import fonts_dir
+from .bidi import PRESENTATION_FORMS
 
-PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 
 
@@ -40,10 +40,17 @@ def bundled_font_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
-    """Every font the PDF's pages use, including inside form XObjects (SVG is drawn in those)."""
+@dataclass(frozen=True)
+class PdfFacts:
+    fonts: list[EmbeddedFont]
+    mapped_text: str  # every character the fonts' ToUnicode maps give: what copy/paste and search see
+
+
+def inspect_pdf(pdf: bytes) -> PdfFacts:
+    """One pass over the PDF's page resources (including form XObjects, where SVG is drawn)."""
     reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, EmbeddedFont] = {}
+    mapped: list[str] = []
     seen: set[int] = set()
 
     def walk(node):
@@ -59,8 +66,10 @@ def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
                                 if k in node), None)
                 found[label] = EmbeddedFont(label, _program_name(program), program is not None)
                 return
+            if "/ToUnicode" in node:
+                mapped.append(_cmap_text(node["/ToUnicode"].get_object().get_data()))
             for key, value in node.items():
-                if key not in ("/Parent", "/P", "/Contents"):
+                if key not in ("/Parent", "/P", "/Contents", "/ToUnicode"):
                     walk(value)
         elif isinstance(node, ArrayObject):
             for item in node:
@@ -68,7 +77,31 @@ def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
 
     for page in reader.pages:
         walk(page.get("/Resources"))
-    return sorted(found.values(), key=lambda f: f.label)
+    return PdfFacts(sorted(found.values(), key=lambda f: f.label), "".join(mapped))
+
+
+_CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
+
+
+def _cmap_text(cmap: bytes) -> str:
+    """The Unicode text a ToUnicode CMap maps glyphs to (bfchar and bfrange destinations)."""
+    text = []
+    for kind, body in _CMAP_SECTION.findall(cmap):
+        values = [bytes.fromhex(h.decode()) for h in _HEX.findall(body)]
+        if kind == b"bfchar":
+            text += [target.decode("utf-16-be", "replace") for target in values[1::2]]
+        else:  # <first glyph> <last glyph> <first destination>
+            for start, end, first in zip(values[0::3], values[1::3], values[2::3], strict=False):
+                base = first.decode("utf-16-be", "replace")
+                count = int.from_bytes(end) - int.from_bytes(start) + 1
+                if len(base) == 1 and 0 < count <= 256:
+                    text += [chr(ord(base) + i) for i in range(count)]
+    return "".join(text)
+
+
+def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
+    return inspect_pdf(pdf).fonts
 
 
 def _program_name(stream) -> str | None:
@@ -81,12 +114,12 @@ def _program_name(stream) -> str | None:
         return None
 
 
-def font_problems(pdf: bytes) -> list[str]:
+def font_problems(fonts: list[EmbeddedFont]) -> list[str]:
     """A font whose embedded program is not one of fonts/ means WeasyPrint fell back to a system
     font for some character: the leaflet would print differently on another machine."""
     problems = []
     allowed = bundled_font_names()
-    for font in embedded_fonts(pdf):
+    for font in fonts:
         if not font.embedded:
             problems.append(f"font {font.label} is not embedded")
         elif font.program_name not in allowed:
@@ -96,11 +129,11 @@ def font_problems(pdf: bytes) -> list[str]:
 
 
 def raw_text(pdf: bytes) -> str:
-    """The text layer as the PDF stores it (pypdf does not normalise presentation forms away,
-    unlike pdfium)."""
+    """The text layer as a reader extracts it, page by page (pypdf keeps presentation forms;
+    pdfium would normalise them away). Slow: the build checks the ToUnicode maps instead."""
     reader = PdfReader(io.BytesIO(pdf))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
-def presentation_form_count(pdf: bytes) -> int:
-    return len(PRESENTATION_FORMS.findall(raw_text(pdf)))
+def presentation_form_count(text: str) -> int:
+    return len(PRESENTATION_FORMS.findall(text))

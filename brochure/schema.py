@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bidi import BIDI_CONTROLS, has_arabic
+from .bidi import BIDI_CONTROLS, PRESENTATION_FORMS, has_arabic
 from .errors import BrochureError, Problem, display_path
 
 Check = Callable[[Any], str | None]  # returns what was expected, or None when the value is fine
@@ -53,8 +53,8 @@ class Validation:
 
 def read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        # utf-8-sig: Windows editors often save a byte-order mark, which TOML itself forbids
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise BrochureError.single(path, "", f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
@@ -99,7 +99,7 @@ def _table(data: Any, spec: Table, prefix: str, result: Validation) -> dict:
                 _table(item, sub.item, f"{dotted}[{i}].", result) for i, item in enumerate(value)
             ]
         else:
-            problem = _bidi_controls(value) or sub.check(value)
+            problem = _hidden_trouble(value) or sub.check(value)
             if problem:
                 result.add(dotted, problem if problem.startswith("contains") else
                            f"expected {problem}, got {_show(value)}")
@@ -113,12 +113,18 @@ def _did_you_mean(key: str, known, prefix: str) -> str:
     return f" (did you mean {prefix}{close[0]}?)" if close else ""
 
 
-def _bidi_controls(value: Any) -> str | None:
+def _hidden_trouble(value: Any) -> str | None:
+    """Text that looks right in an editor but is not what it seems."""
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str) and (found := BIDI_CONTROLS.search(text)):
+        if not isinstance(text, str):
+            continue
+        if found := BIDI_CONTROLS.search(text):
             return (f"contains the invisible direction control U+{ord(found.group()):04X}, which "
                     "can make text display differently from what it says; remove it")
+        if PRESENTATION_FORMS.search(text):
+            return ("contains pre-shaped Arabic (presentation forms, e.g. from arabic_reshaper); "
+                    "paste the plain Arabic text instead")
     return None
 
 

@@ -1,0 +1,106 @@
+"""How much time brochure adds on top of WeasyPrint.
+
+Nearly all of a leaflet build is WeasyPrint laying out and writing the PDF; brochure adds the Jinja
+template, a local-only URL fetcher, the overflow walk over the page boxes and the PDF checks
+(embedded fonts, presentation forms). This script measures that overhead, so a change that makes
+the tool itself slow shows up as a number rather than as a vague feeling:
+
+1. in one process, for the demo clinic: `brochure.make_leaflet` (the full build) against bare
+   `weasyprint.HTML(...).write_pdf()` rendering the same final HTML, interleaved so machine noise
+   hits both equally; the ratio of the medians is the overhead (target: at most 15%). Each timing
+   starts from a clean heap and includes collecting its own cyclic garbage (see `timed`);
+2. the wall time of `brochure build --all` in a subprocess, as a user runs it (Python start-up
+   and imports included).
+
+Run from the repository root: `make bench`, or `python bench/bench_build.py --repeat 8`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import weasyprint
+
+import brochure
+from brochure.content import load_topic
+from brochure.render import leaflet_html
+
+DEMO_CLINIC = Path("clinics/al-noor")
+CLINICS_DIR = Path("clinics")
+TARGET_OVERHEAD = 0.15
+CLI_RUNS = 3
+
+
+def timed(function) -> float:
+    """Seconds for one call, including collecting the cyclic garbage that call leaves (a render
+    leaves ~16k objects, ~35 ms to collect). Starting from a clean heap keeps one side from paying
+    for the other's garbage, which would otherwise land on whichever call trips the collector."""
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    gc.collect()
+    return time.perf_counter() - start
+
+
+def bench_overhead(repeat: int) -> None:
+    clinic = brochure.load_clinic(DEMO_CLINIC)
+    leaflet = brochure.make_leaflet(clinic)  # also the warm-up of the full build
+    html = leaflet_html(clinic, load_topic("miss"), clinic.languages, clinic.paper, leaflet.density)
+    base_url = clinic.folder.as_uri() + "/"
+
+    def full():
+        brochure.make_leaflet(clinic)
+
+    def bare():
+        weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+
+    bare()  # warm-up
+    times: dict[str, list[float]] = {"brochure": [], "weasyprint": []}
+    for _ in range(repeat):  # interleaved: drift and noise hit both
+        times["brochure"].append(timed(full))
+        times["weasyprint"].append(timed(bare))
+
+    print(f"{DEMO_CLINIC} ({clinic.paper.upper()}, {','.join(clinic.languages)}, "
+          f"density {leaflet.density}), {repeat} runs each, seconds per leaflet:")
+    print(f"  {'':28} {'median':>8} {'min':>8}")
+    labels = {"brochure": "brochure make_leaflet", "weasyprint": "bare WeasyPrint, same HTML"}
+    for key, label in labels.items():
+        print(f"  {label:28} {statistics.median(times[key]):8.3f} {min(times[key]):8.3f}")
+    ratio = statistics.median(times["brochure"]) / statistics.median(times["weasyprint"])
+    print(f"  overhead: {ratio - 1:+.1%} (target <= {TARGET_OVERHEAD:.0%})")
+
+
+def bench_cli() -> None:
+    walls = []
+    for _ in range(CLI_RUNS):
+        with tempfile.TemporaryDirectory() as out:
+            command = [sys.executable, "-m", "brochure", "build", "--all",
+                       "--clinics-dir", str(CLINICS_DIR), "--out", out]
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - start)
+            pdfs = len(list(Path(out).rglob("*.pdf")))
+    print(f"\nbrochure build --all ({CLI_RUNS} runs, wall time including Python start-up):")
+    print(f"  {'median':28} {statistics.median(walls):8.3f} s for {pdfs} PDFs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=8, metavar="N",
+                        help="timed iterations of each renderer (default: 8)")
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    bench_overhead(args.repeat)
+    bench_cli()
+
+
+if __name__ == "__main__":
+    main()

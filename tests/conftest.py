@@ -1,0 +1,74 @@
+"""Shared fixtures: each example leaflet is rendered once per test session (per xdist worker), and
+every test looks at a real PDF. The CLI is always driven through its installed entry point."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import brochure
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "clinics"
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+def brochure_command() -> list[str]:
+    """The `brochure` console script installed beside this Python (what users run)."""
+    script = Path(sys.executable).parent / "brochure"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("brochure")
+    if found is None:
+        pytest.fail("the `brochure` entry point is not installed; run `make test`")
+    return [found]
+
+
+def run_cli(*args, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real CLI and return the finished process (text output)."""
+    environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_CLINICS_DIR"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "160", **(env or {})})
+    return subprocess.run([*brochure_command(), *map(str, args)], cwd=cwd or REPO, env=environment,
+                          capture_output=True, text=True, timeout=180)
+
+
+def copy_clinic(tmp_path: Path, slug: str = "al-noor", name: str | None = None) -> Path:
+    """A private copy of an example clinic, at tmp_path/clinics/NAME, for a test to spoil."""
+    target = tmp_path / "clinics" / (name or slug)
+    shutil.copytree(EXAMPLES / slug, target)
+    return target
+
+
+@dataclass
+class Built:
+    paths: dict[str, Path]  # slug (clinic defaults) or "slug:paper:langs" -> PDF
+    stdout: str             # what `brochure build --all` printed
+
+    def __getitem__(self, key: str) -> Path:
+        return self.paths[key]
+
+
+VARIANTS = [("al-noor", "letter", "ar,en"), ("harbor-spine", "a4", "en,ar"),
+            ("al-noor", "a4", "ar"), ("harbor-spine", "letter", "en")]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Built:
+    """Every example clinic built once through the CLI (`--all`), plus variants through the API."""
+    out = tmp_path_factory.mktemp("output")
+    result = run_cli("build", "--all", "--clinics-dir", EXAMPLES, "--out", out)
+    assert result.returncode == 0, result.stderr
+    paths = {path.parent.name: path for path in out.glob("*/*.pdf")}
+    for slug, paper, langs in VARIANTS:
+        clinic = brochure.load_clinic(EXAMPLES / slug)
+        pdf = brochure.build_leaflet(clinic, paper=paper, languages=tuple(langs.split(",")))
+        path = out / f"{slug}-{paper}-{langs.replace(',', '-')}.pdf"
+        path.write_bytes(pdf)
+        paths[f"{slug}:{paper}:{langs}"] = path
+    return Built(paths, result.stdout)

@@ -1,0 +1,35 @@
+"""Reading a leaflet back the way a reader's software does, with each extractor's known quirks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+ARABIC_DIGIT_RUN = re.compile("[٠-٩]+(?:[-.,:٫][٠-٩]+)*")
+
+
+def pdfium_text(path: Path) -> str:
+    """All pages' text as pdfium extracts it, whitespace folded to single spaces."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        text = " ".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    return re.sub(r"\s+", " ", text)
+
+
+def as_pdfium_reads_rtl(phrase: str) -> str:
+    """pdfium gives right-to-left lines in logical order but reverses each run of digits (with
+    its separators) inside them: ٥-٦ comes out as ٦-٥. The phrase is compared in that form; the
+    letters themselves must still be in logical order."""
+    return ARABIC_DIGIT_RUN.sub(lambda m: m.group()[::-1], phrase)
+
+
+def arabic_letters(text: str) -> str:
+    """pdfium emits Arabic tanween and harakat as separate characters wrapped in spaces, often a
+    word away from their letter ("نسبي ً ا" for "نسبيًا"). Arabic phrases are therefore compared
+    as their letters and digits in order, without marks and spaces: logical order is still checked
+    character by character."""
+    return re.sub(r"[\s\u064b-\u0652]", "", text)

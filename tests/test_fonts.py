@@ -1,0 +1,63 @@
+"""Fonts: only the bundled ones, embedded; a character they lack fails the build by name instead of
+silently printing in some system font."""
+
+from __future__ import annotations
+
+import pytest
+
+import brochure
+from brochure import pdfcheck
+from brochure.content import load_topic
+from brochure.render import leaflet_html, render_pdf
+
+from .conftest import EXAMPLES, copy_clinic, run_cli
+
+BUNDLED = {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular", "NotoSans-Bold"}
+
+
+@pytest.mark.parametrize("key", ["al-noor", "dar-al-shifa", "harbor-spine", "al-noor:a4:ar"])
+def test_all_fonts_are_embedded_and_bundled(built, key):
+    fonts = pdfcheck.inspect_pdf(built[key].read_bytes()).fonts
+    assert fonts
+    assert all(font.embedded for font in fonts)
+    assert {font.program_name for font in fonts} <= BUNDLED
+    assert pdfcheck.font_problems(fonts) == []
+
+
+def test_bundled_font_names_come_from_the_fonts_folder():
+    assert pdfcheck.bundled_font_names() == BUNDLED
+
+
+def test_a_character_missing_from_the_bundled_fonts_is_named_with_its_field(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    toml = folder / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        '"Monday to Friday, 8 am to 5 pm"', '"Monday to Friday ☎ 8 am to 5 pm"'), encoding="utf-8")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
+    assert result.returncode == 2
+    assert ("clinics/x/clinic.toml: contact.hours.en: the bundled fonts cannot draw '☎' "
+            "(U+260E BLACK TELEPHONE)") in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_clinic_section_with_a_missing_glyph_names_the_section_file(tmp_path):
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    section = folder / "sections" / "before-your-visit.toml"
+    section.write_text(section.read_text(encoding="utf-8").replace("insurance card.", "insurance card ✔"),
+                       encoding="utf-8")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
+    assert result.returncode == 2
+    assert "clinics/x/sections/before-your-visit.toml: section.en.items[0]: the bundled fonts cannot draw" \
+        in result.stderr
+
+
+def test_embedded_font_check_catches_a_system_font_fallback():
+    """Second line of defence, after rendering: a glyph WeasyPrint took from a system font."""
+    clinic = brochure.load_clinic(EXAMPLES / "harbor-spine")
+    html = leaflet_html(clinic, load_topic(), ("en", "ar"), "letter").replace(
+        "Before your visit", "Before ☃").replace("Who can benefit?", "Who can benefit? ☃")
+    fonts = pdfcheck.inspect_pdf(render_pdf(html, clinic).pdf).fonts
+    problems = pdfcheck.font_problems(fonts)
+    if not any(f.program_name not in BUNDLED for f in fonts):
+        pytest.skip("no system font on this machine has U+2603; nothing to fall back to")
+    assert any("uses the system font" in p for p in problems)

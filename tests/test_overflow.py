@@ -1,0 +1,53 @@
+"""Content that does not fit one sheet fails by name: never a silent third page, never clipped text."""
+
+from __future__ import annotations
+
+from .conftest import copy_clinic, run_cli
+
+LONG_SECTION = '''[section]
+id = "our-team"
+[section.en]
+heading = "Our team"
+paragraphs = [{english}]
+[section.ar]
+heading = "فريقنا"
+paragraphs = [{arabic}]
+'''
+
+
+def write_section(folder, repeat):
+    english = ", ".join(['"Our surgeons and nurses care for you before, during and after surgery."'] * repeat)
+    arabic = ", ".join(['"يعتني بك الجراحون والممرضون قبل الجراحة وأثناءها وبعدها."'] * repeat)
+    (folder / "sections").mkdir(exist_ok=True)
+    (folder / "sections" / "our-team.toml").write_text(
+        LONG_SECTION.format(english=english, arabic=arabic), encoding="utf-8")
+
+
+def test_content_longer_than_one_sheet_fails_naming_what_spilled(tmp_path):
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    write_section(folder, repeat=14)
+    out = tmp_path / "out"
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
+    assert result.returncode == 2
+    assert "content does not fit on one A4 sheet" in result.stderr
+    assert "our-team" in result.stderr or "contact" in result.stderr
+    assert not out.exists()
+
+
+def test_a_little_too_much_content_is_fitted_with_tighter_spacing(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    write_section(folder, repeat=2)
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    assert "spacing tightened to fit" in result.stdout
+    assert "2 pages" in result.stdout
+
+
+def test_an_unbreakable_word_wider_than_its_column_fails(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    toml = folder / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        '"2100 Michigan Avenue, Dearborn, MI 48124, USA"', '"' + "Building" * 20 + '"'), encoding="utf-8")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
+    assert result.returncode == 2
+    assert "contact: \"BuildingBuilding" in result.stderr and "wider than its column" in result.stderr

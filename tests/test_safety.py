@@ -1,0 +1,87 @@
+"""Hostile or careless input: markup in names, a logo that points elsewhere, an SVG logo that tries
+to read other files or the network. Nothing outside the clinic folder and brochure's own assets is
+ever read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import brochure
+from brochure.assets import bundled_roots
+from brochure.fetcher import LocalOnlyFetcher
+
+from .conftest import copy_clinic, run_cli
+from .pdftext import pdfium_text
+
+
+def test_html_in_a_clinic_name_prints_literally(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    toml = folder / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'en = "Harbor Spine Institute"', 'en = "<img src=x onerror=alert(1)> Harbor & Sons"'),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
+    assert result.returncode == 0, result.stderr
+    pdf = out / "x" / "x-miss-letter-en-ar.pdf"
+    assert "<img src=x onerror=alert(1)> Harbor & Sons" in pdfium_text(pdf)
+    assert not any(page.images for page in PdfReader(pdf).pages)
+
+
+@pytest.mark.parametrize("reference", [
+    "file:///etc/passwd",
+    "../../../../../../../../etc/hostname",
+    "http://127.0.0.1:9/tracker.png",
+    "https://example.com/logo.png",
+])
+def test_svg_logo_cannot_read_outside_the_clinic_folder(tmp_path, reference):
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    (folder / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="40" height="40"><image xlink:href="{reference}" width="40" height="40"/></svg>',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
+    assert result.returncode == 2
+    assert "refused to read" in result.stderr or "rendering problem" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_fetcher_serves_clinic_files_and_assets_only(tmp_path):
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    (clinic / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("patient list", encoding="utf-8")
+    fetcher = LocalOnlyFetcher((*bundled_roots(), clinic))
+    assert fetcher.fetch((clinic / "logo.svg").as_uri()).read() == b"<svg/>"
+    font = next(bundled_roots()[1].glob("*.ttf"))
+    assert fetcher.fetch(font.as_uri()).read()[:4] == b"\x00\x01\x00\x00"
+    for url in (secret.as_uri(), "file:///etc/passwd", (clinic / ".." / "secret.txt").as_uri(),
+                "http://localhost/", "ftp://example.com/x"):
+        with pytest.raises(PermissionError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
+
+
+def test_symlinked_logo_pointing_outside_is_refused(tmp_path):
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    (folder / "logo.svg").unlink()
+    outside = tmp_path / "elsewhere.svg"
+    outside.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', encoding="utf-8")
+    (folder / "logo.svg").symlink_to(outside)
+    with pytest.raises(brochure.BrochureError) as caught:
+        brochure.load_clinic(folder)
+    assert "brand.logo: expected a file inside" in str(caught.value)
+
+
+def test_output_is_replaced_atomically_and_no_temporary_files_remain(tmp_path):
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = run_cli("build", "--clinic", "harbor-spine", "--clinics-dir", Path("clinics"), "--out", out)
+        assert result.returncode == 0, result.stderr
+    assert [p.name for p in (out / "harbor-spine").iterdir()] == ["harbor-spine-miss-letter-en-ar.pdf"]

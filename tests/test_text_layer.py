@@ -1,0 +1,100 @@
+"""The PDF's text layer: the reviewed wording in both languages, in logical order, unshaped, so
+copy/paste, search and screen readers work."""
+
+from __future__ import annotations
+
+import io
+
+import arabic_reshaper
+import pytest
+from bidi import get_display
+from pypdf import PdfReader
+
+import brochure
+from brochure import pdfcheck
+from brochure.render import render_pdf
+
+from .conftest import EXAMPLES
+from .pdftext import arabic_letters, as_pdfium_reads_rtl, pdfium_text
+
+SEED_ARABIC = [
+    "ليس لها معنى أو تعريف محدد ولكنها تعني عدم وجود توغل جراحي شديد",
+    "يتطلب شقا بحجم ٥-٦ بوصات والمكوث شهرا في المستشفى",
+    "من خلال فتحة جلدية تبلغ ٢ إلى ٥ مم",
+    "تتطلب الإجراءات التي يتم إجراؤها بالمجهر فتحات جلدية بحجم بوصة واحدة تقريبا أو أكثر",
+    "أحدث التقنيات وتقنيات التصوير المتقدمة والمعدات الطبية الخاصة",
+    "مرض القرص التنكسي",
+    "فتق القرص",
+    "عدم الاستقرار",
+    "للمرضى الذين كانوا يعتبرون سابقا معرضين لخطر كبير جدا جراء الجراحة التقليدية",
+]
+SEED_ENGLISH = [
+    "has no specific meaning or definition",
+    "used to require a 5-6 inch incision and a month in the hospital",
+    "can be done through a 2 to 5 mm skin opening",
+    "procedures done with a microscope require skin openings of approximately one inch, or more",
+    "degenerative disc disease",
+    "previously considered too high-risk for traditional surgery",
+]
+CONDITIONS_EN = ["degenerative disc disease", "disc herniation", "fractures", "tumors", "infections",
+                 "instability", "deformity"]
+CONDITIONS_AR = ["مرض القرص التنكسي", "فتق القرص", "الكسور", "الأورام", "الالتهابات", "عدم الاستقرار",
+                 "التشوه"]
+BENEFITS_AR = ["إصابات الأنسجة", "النزيف", "التعرض للإشعاع", "خطر العدوى", "فترات الإقامة في المستشفى"]
+
+
+@pytest.mark.parametrize("key", ["al-noor", "dar-al-shifa", "harbor-spine", "al-noor:letter:ar,en"])
+def test_seed_wording_is_in_the_text_layer_in_logical_order(built, key):
+    text = pdfium_text(built[key])
+    letters = arabic_letters(text)
+    for phrase in SEED_ARABIC + CONDITIONS_AR + BENEFITS_AR:
+        assert arabic_letters(as_pdfium_reads_rtl(phrase)) in letters, phrase
+    for phrase in SEED_ENGLISH + CONDITIONS_EN:
+        assert phrase in text, phrase
+
+
+def test_single_language_leaflet_holds_only_that_language(built):
+    arabic_only = pdfium_text(built["al-noor:a4:ar"])
+    assert "degenerative disc disease" not in arabic_only
+    assert arabic_letters(as_pdfium_reads_rtl("مرض القرص التنكسي")) in arabic_letters(arabic_only)
+    english_only = pdfium_text(built["harbor-spine:letter:en"])
+    assert "degenerative disc disease" in english_only
+    assert "مرض" not in english_only
+
+
+def test_arabic_keeps_arabic_indic_digits_from_the_source(built):
+    letters = arabic_letters(pdfium_text(built["al-noor"]))
+    assert arabic_letters(as_pdfium_reads_rtl("بحجم ٥-٦ بوصات")) in letters
+    assert arabic_letters(as_pdfium_reads_rtl("تبلغ ٢ إلى ٥ مم")) in letters
+    assert "بحجم5-6" not in letters and "بحجم6-5" not in letters
+
+
+@pytest.mark.parametrize("key", ["al-noor", "dar-al-shifa", "harbor-spine", "al-noor:a4:ar"])
+def test_no_presentation_forms_in_the_raw_glyph_text(built, key):
+    data = built[key].read_bytes()
+    raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "جراحة" in raw  # the extractor does read the Arabic...
+    assert pdfcheck.presentation_form_count(raw) == 0  # ...as base letters
+    assert pdfcheck.presentation_form_count(pdfcheck.inspect_pdf(data).mapped_text) == 0
+
+
+def test_presentation_form_checks_fail_on_pre_shaped_arabic():
+    """Proof that the checks above can fail: the classic mistake of reshaping Arabic before
+    WeasyPrint puts presentation forms into the PDF, and both the pypdf reading and the build's
+    ToUnicode check see them (pdfium would have normalised them away)."""
+    clinic = brochure.load_clinic(EXAMPLES / "harbor-spine")
+    shaped = get_display(arabic_reshaper.reshape("جراحة العمود الفقري طفيفة التوغل"))
+    html = (f'<html><head><style>@page {{ size: A4 }} body {{ font-family: "Brochure Naskh" }}'
+            f'</style></head><body><p lang="ar" dir="rtl">{shaped}</p></body></html>')
+    pdf = render_pdf(html, clinic).pdf
+    raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert pdfcheck.presentation_form_count(raw) > 10
+    assert pdfcheck.presentation_form_count(pdfcheck.inspect_pdf(pdf).mapped_text) > 10
+
+
+def test_document_title_and_language_are_set(built):
+    reader = PdfReader(built["al-noor"])
+    assert "جراحة العمود الفقري طفيفة التوغل" in reader.metadata.title
+    assert "Minimally Invasive Spine Surgery" in reader.metadata.title
+    assert reader.trailer["/Root"].get("/Lang") == "ar"
+    assert PdfReader(built["harbor-spine"]).trailer["/Root"].get("/Lang") == "en"

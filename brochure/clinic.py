@@ -49,13 +49,17 @@ CLINIC_SCHEMA = Table({
 })
 
 
+class ByLanguage:
+    """`thing["ar"]` for anything with `en` and `ar` fields: templates loop over languages."""
+
+    def __getitem__(self, language: str):
+        return getattr(self, language)
+
+
 @dataclass(frozen=True)
-class Bilingual:
+class Bilingual(ByLanguage):
     en: str
     ar: str
-
-    def __getitem__(self, language: str) -> str:
-        return getattr(self, language)
 
 
 @dataclass(frozen=True)

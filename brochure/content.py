@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import schema
 from .assets import content_dir
-from .clinic import Bilingual
+from .clinic import Bilingual, ByLanguage
 from .errors import BrochureError
 from .schema import Field, ListOf, Table
 
@@ -78,15 +78,12 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(ByLanguage):
     id: str
     en: Text
     ar: Text
     figure: str | None = None
     source: str = "topic"  # "topic" for the reviewed content, or the clinic's section file
-
-    def __getitem__(self, language: str) -> Text:
-        return getattr(self, language)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 import traceback
@@ -14,6 +16,7 @@ from rich.table import Table
 from . import __version__
 from .bidi import terminal_text
 from .build import make_leaflet, write_leaflet
+from .checks import EDITIONS, ERROR, check_clinic, report
 from .clinic import LANGUAGE_ORDERS, PAPERS, SLUG, clinic_folder, find_clinics, load_clinic, parse_languages
 from .errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
 from .scaffold import write_new_clinic
@@ -63,19 +66,7 @@ def build(slugs, build_all, clinics_dir, out_dir, paper, languages):
     output/al-noor/al-noor-miss-a4-ar-en.pdf), replacing it only once the new one is complete.
     A clinic with a problem is reported and skipped; the others are still built.
     """
-    clinics_dir = _clinics_dir(clinics_dir)
-    if build_all and slugs:
-        raise click.UsageError("use --clinic or --all, not both")
-    if build_all:
-        folders = find_clinics(clinics_dir)
-        if not folders:
-            raise BrochureError.single(clinics_dir, "", "no clinic folders with a clinic.toml here "
-                                       "(create one with `brochure new-clinic SLUG`)")
-    elif slugs:
-        folders = [clinic_folder(clinics_dir, slug) for slug in dict.fromkeys(slugs)]
-    else:
-        raise click.UsageError("say which clinic: --clinic SLUG (repeatable) or --all")
-
+    folders = _chosen_folders(slugs, build_all, _clinics_dir(clinics_dir))
     failed = []
     for folder in folders:
         try:
@@ -141,6 +132,57 @@ def new_clinic(slug, clinics_dir):
     click.echo(f"Created {display_path(path)}")
     click.echo("Replace every value marked CHANGE ME, add logo.svg or logo.png beside it, then run:")
     click.echo(f"  brochure build --clinic {slug}")
+
+
+@cli.command()
+@click.option("--clinic", "slugs", multiple=True, metavar="SLUG",
+              help="Clinic to check (its folder name). Repeat for several.")
+@click.option("--all", "check_all", is_flag=True, help="Check every clinic in the clinics folder.")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True,
+              help="Where built PDFs are: those of the clinics checked are checked too.")
+@click.option("--for", "edition", type=click.Choice(EDITIONS), default="office", show_default=True,
+              help="What the leaflets are for: office drafts, a print shop (press) or PDF (screen). "
+                   "For press and screen a missing or expired review is an error.")
+@click.option("--render", is_flag=True, help="Also render each leaflet, in memory, and check the PDF.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON document.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge review dates on this day, e.g. the day the leaflets go out. [default: today]")
+def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_of):
+    """Check clinics' leaflets before anything is printed or sent, writing nothing.
+
+    Reports every finding on one line, with a hint: the configuration, both languages saying the
+    same (parity), glyph coverage, colour contrast, plain language, review dates, the logo, and
+    the clinic's PDFs in --out (with --render, a freshly rendered one). Exit code 2 if any
+    finding is an error; `build` refuses those too.
+    """
+    folders = _chosen_folders(slugs, check_all, _clinics_dir(clinics_dir))
+    today = as_of.date() if as_of else dt.date.today()
+    results = {folder.name: check_clinic(folder, edition, render, out_dir=out_dir, today=today)
+               for folder in folders}
+    if as_json:
+        click.echo(json.dumps(report.document(results, edition, today), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines(results, edition):
+            click.echo(line)
+    if any(f.severity == ERROR for findings in results.values() for f in findings):
+        sys.exit(EXIT_USER_ERROR)
+
+
+def _chosen_folders(slugs: tuple[str, ...], every: bool, clinics_dir: Path) -> list[Path]:
+    """The clinic folders named with --clinic (repeatable) or --all: one of them, not both."""
+    if every and slugs:
+        raise click.UsageError("use --clinic or --all, not both")
+    if every:
+        folders = find_clinics(clinics_dir)
+        if not folders:
+            raise BrochureError.single(clinics_dir, "", "no clinic folders with a clinic.toml here "
+                                       "(create one with `brochure new-clinic SLUG`)")
+        return folders
+    if slugs:
+        return [clinic_folder(clinics_dir, slug) for slug in dict.fromkeys(slugs)]
+    raise click.UsageError("say which clinic: --clinic SLUG (repeatable) or --all")
 
 
 def _print_problems(error: BrochureError) -> None:

@@ -26,6 +26,10 @@ def drawable() -> frozenset[int]:
     return frozenset(points)
 
 
+# Section fields that never reach the page.
+_NOT_PRINTED = ("id", "figure", "source")
+
+
 def _texts(value, prefix: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield prefix, value
@@ -37,14 +41,31 @@ def _texts(value, prefix: str) -> Iterator[tuple[str, str]]:
             yield from _texts(item, f"{prefix}[{index}]")
 
 
-def missing_glyph_problems(clinic: Clinic) -> list[Problem]:
+@dataclasses.dataclass(frozen=True)
+class MissingGlyph:
+    """A character of the clinic's text that no bundled font can draw, and where it was typed."""
+
+    file: str
+    field: str
+    char: str
+
+    @property
+    def message(self) -> str:
+        name = unicodedata.name(self.char, "unnamed character")
+        return f"the bundled fonts cannot draw {self.char!r} (U+{ord(self.char):04X} {name})"
+
+
+FIX = "remove it or use another character"
+
+
+def missing_glyphs(clinic: Clinic) -> list[MissingGlyph]:
     can_draw = drawable()
-    problems = []
+    missing = []
     texts = list(_texts(dataclasses.replace(clinic, extra_sections=()), ""))
     for section in clinic.extra_sections:
         texts += [(f"{section.source}|section.{field}", text)
                   for field, text in _texts(dataclasses.replace(section, source=""), "")
-                  if not field.startswith(("id", "figure", "source"))]
+                  if not field.startswith(_NOT_PRINTED)]
     for field, text in texts:
         if field in ("slug",):
             continue
@@ -53,8 +74,9 @@ def missing_glyph_problems(clinic: Clinic) -> list[Problem]:
             # format characters (ZWJ, ZWNJ) shape neighbours and need no glyph of their own
             if ord(char) in can_draw or char.isspace() or unicodedata.category(char) == "Cf":
                 continue
-            name = unicodedata.name(char, "unnamed character")
-            problems.append(Problem(display_path(file or clinic.config_file), key,
-                                    f"the bundled fonts cannot draw {char!r} (U+{ord(char):04X} {name}); "
-                                    "remove it or use another character"))
-    return problems
+            missing.append(MissingGlyph(display_path(file or clinic.config_file), key, char))
+    return missing
+
+
+def missing_glyph_problems(clinic: Clinic) -> list[Problem]:
+    return [Problem(m.file, m.field, f"{m.message}; {FIX}") for m in missing_glyphs(clinic)]

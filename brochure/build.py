@@ -7,14 +7,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pdfcheck
+from . import pdfcheck, prepress
 from .clinic import LANGUAGE_ORDERS, PAPERS, Clinic
 from .content import load_topic
 from .errors import BrochureError, Problem, display_path
 from .glyphs import missing_glyph_problems
-from .render import DENSITIES, leaflet_html, render_pdf
+from .render import DENSITIES, EDITIONS, LAYOUTS, leaflet_html, render_pdf
 
-MAX_PAGES = 2  # one sheet, printed front and back
+PAGES = {"sheet": 2, "bilingual-pages": 2, "trifold": 2}  # one sheet: front and back
+PRINT_DPI = 300  # what print shops ask of images at their printed size
 
 
 @dataclass(frozen=True)
@@ -24,34 +25,48 @@ class Leaflet:
     languages: tuple[str, ...]
     pdf: bytes
     page_count: int
-    density: str = "normal"  # how much the fitting step tightened spacing to fit one sheet
+    density: str = "normal"  # how much the fitting step tightened spacing to fit
+    layout: str = "sheet"
+    edition: str = "office"
+    warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
 
     @property
     def filename(self) -> str:
-        return f"{self.clinic.slug}-miss-{self.paper}-{'-'.join(self.languages)}.pdf"
+        return (f"{self.clinic.slug}-miss-{self.layout}-{self.paper}-{'-'.join(self.languages)}"
+                f"-{self.edition}.pdf")
 
 
-def make_leaflet(clinic: Clinic, paper: str | None = None,
-                 languages: tuple[str, ...] | None = None) -> Leaflet:
+def _choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        raise BrochureError.single(option, "", f"expected one of {', '.join(choices)}, got {value!r}")
+
+
+def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
+                 *, layout: str = "sheet", edition: str = "office") -> Leaflet:
     """Render and check one leaflet; raise BrochureError when it would not be fit to hand out."""
     paper = paper or clinic.paper
     languages = tuple(languages or clinic.languages)
-    if paper not in PAPERS:
-        raise BrochureError.single("--paper", "", f"expected one of {', '.join(PAPERS)}, got {paper!r}")
-    if ",".join(languages) not in LANGUAGE_ORDERS:
-        got = ",".join(languages)
-        expected = ", ".join(LANGUAGE_ORDERS)
-        raise BrochureError.single("--languages", "", f"expected one of {expected}, got {got!r}")
+    _choice(paper, PAPERS, "--paper")
+    _choice(",".join(languages), LANGUAGE_ORDERS, "--languages")
+    _choice(layout, LAYOUTS, "--layout")
+    _choice(edition, EDITIONS, "--for")
+    if layout == "bilingual-pages" and len(languages) != 2:
+        raise BrochureError.single("--languages", "", "bilingual-pages needs two languages, e.g. ar,en")
     if missing := missing_glyph_problems(clinic):
         raise BrochureError(missing)
     topic = load_topic("miss")
     where = display_path(clinic.config_file)
+    press = edition == "press"
+    options = {"pdf_variant": "pdf/x-4"} if press else {}
+    roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
     for density in DENSITIES:
-        rendered = render_pdf(leaflet_html(clinic, topic, languages, paper, density), clinic)
-        if rendered.page_count <= MAX_PAGES:
+        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition)
+        rendered = render_pdf(html, clinic, options=options, extra_roots=roots)
+        if rendered.page_count <= PAGES[layout] and not rendered.overflows:
             break
     else:
-        raise BrochureError(_overflow_problems(where, rendered.section_pages, paper))
+        if rendered.page_count > PAGES[layout]:
+            raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
     problems = [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
     facts = pdfcheck.inspect_pdf(rendered.pdf)
     problems += [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
@@ -60,22 +75,45 @@ def make_leaflet(clinic: Clinic, paper: str | None = None,
                                 "in the text layer); pass Arabic text to the template unshaped"))
     if problems:
         raise BrochureError(problems)
-    return Leaflet(clinic, paper, languages, rendered.pdf, rendered.page_count, density)
+    pdf = rendered.pdf
+    if press:
+        folds = (1 / 3, 2 / 3) if layout == "trifold" else ()
+        pdf = prepress.finish_for_press(pdf, folds)
+    warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
+    return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
+                   warnings)
 
 
-def _overflow_problems(where: str, section_pages: dict[str, int], paper: str) -> list[Problem]:
+def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
+    """A raster logo below 300 dpi at the size it prints comes out soft at a print shop."""
+    if clinic.logo is None or size_pt is None or clinic.logo.suffix.lower() == ".svg":
+        return ()
+    from PIL import Image
+
+    with Image.open(clinic.logo) as image:
+        pixels = image.size
+    dpi = min(pixels[0] / (size_pt[0] / 72), pixels[1] / (size_pt[1] / 72))
+    if dpi >= PRINT_DPI:
+        return ()
+    mm = tuple(v / 72 * 25.4 for v in size_pt)
+    return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
+            f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
+
+
+def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
+    limit = PAGES[layout]
     spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
-               if page > MAX_PAGES and anchor.startswith(("section-", "contact"))]
+               if page > limit and anchor.startswith(("section-", "contact"))]
     what = ", ".join(spilled) if spilled else "the last section"
     return [Problem(where, "", f"content does not fit on one {paper.upper()} sheet (front and "
-                    f"back): {what} would spill onto page {MAX_PAGES + 1}; shorten the clinic's "
+                    f"back): {what} would spill onto page {limit + 1}; shorten the clinic's "
                     "own sections or use fewer languages")]
 
 
-def build_leaflet(clinic: Clinic, paper: str | None = None,
-                  languages: tuple[str, ...] | None = None) -> bytes:
+def build_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
+                  *, layout: str = "sheet", edition: str = "office") -> bytes:
     """The leaflet PDF as bytes, for a clinic's own systems (no files written)."""
-    return make_leaflet(clinic, paper, languages).pdf
+    return make_leaflet(clinic, paper, languages, layout=layout, edition=edition).pdf
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:

@@ -19,6 +19,8 @@ from .build import make_leaflet, write_leaflet
 from .checks import EDITIONS, ERROR, check_clinic, report
 from .clinic import LANGUAGE_ORDERS, PAPERS, SLUG, clinic_folder, find_clinics, load_clinic, parse_languages
 from .errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
+from .render import EDITIONS as BUILD_EDITIONS
+from .render import LAYOUTS
 from .scaffold import write_new_clinic
 
 CLINICS_DIR_HELP = "Folder holding one folder per clinic. [default: $BROCHURE_CLINICS_DIR or ./clinics]"
@@ -59,18 +61,24 @@ def cli():
 @click.option("--paper", type=click.Choice(PAPERS), help="Paper size. [default: the clinic's, else a4]")
 @click.option("--languages", callback=_languages, metavar="|".join(LANGUAGE_ORDERS),
               help="Languages in reading order; the first leads. [default: the clinic's, else ar,en]")
-def build(slugs, build_all, clinics_dir, out_dir, paper, languages):
+@click.option("--layout", type=click.Choice(LAYOUTS), default="sheet", show_default=True,
+              help="sheet: one sheet, languages side by side; trifold: a letter-fold leaflet; "
+                   "bilingual-pages: one language per side.")
+@click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True,
+              help="office: the front-desk printer; press: PDF/X-4 for a print shop (bleed, crop "
+                   "marks, CMYK output intent).")
+def build(slugs, build_all, clinics_dir, out_dir, paper, languages, layout, edition):
     """Build the MISS leaflet for one or more clinics.
 
-    Writes OUT/SLUG/SLUG-miss-PAPER-LANGS.pdf (for example
-    output/al-noor/al-noor-miss-a4-ar-en.pdf), replacing it only once the new one is complete.
-    A clinic with a problem is reported and skipped; the others are still built.
+    Writes OUT/SLUG/SLUG-miss-LAYOUT-PAPER-LANGS-EDITION.pdf (for example
+    output/al-noor/al-noor-miss-sheet-a4-ar-en-office.pdf), replacing it only once the new one
+    is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
     folders = _chosen_folders(slugs, build_all, _clinics_dir(clinics_dir))
     failed = []
     for folder in folders:
         try:
-            leaflet = make_leaflet(load_clinic(folder), paper, languages)
+            leaflet = make_leaflet(load_clinic(folder), paper, languages, layout=layout, edition=edition)
             path = write_leaflet(leaflet, out_dir)
         except BrochureError as exc:
             _print_problems(exc)
@@ -80,9 +88,33 @@ def build(slugs, build_all, clinics_dir, out_dir, paper, languages):
         pages = "page" if leaflet.page_count == 1 else "pages"
         click.echo(f"{display_path(path)}  {leaflet.page_count} {pages}  "
                    f"{len(leaflet.pdf) / 1024:.0f} KB{note}")
+        for warning in leaflet.warnings:
+            click.echo(f"warning: {warning}", err=True)
     if failed:
         click.echo(f"not built: {', '.join(failed)}", err=True)
         sys.exit(EXIT_USER_ERROR)
+
+
+@cli.command()
+@click.option("--clinic", "slug", required=True, metavar="SLUG", help="Clinic to preview.")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True, help="Previews go to OUT/SLUG/preview/.")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="sheet", show_default=True)
+@click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True)
+@click.option("--paper", type=click.Choice(PAPERS), help="[default: the clinic's]")
+@click.option("--languages", callback=_languages, metavar="|".join(LANGUAGE_ORDERS),
+              help="[default: the clinic's]")
+def preview(slug, clinics_dir, out_dir, layout, edition, paper, languages):
+    """Write PNGs of every page and a contact sheet (pages side by side, panels outlined, folds
+    dashed) to check a leaflet before printing. No PDF is written."""
+    from .preview import write_preview
+
+    clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
+    written = write_preview(make_leaflet(clinic, paper, languages, layout=layout, edition=edition),
+                            out_dir)
+    for path in [*written.pages, written.contact_sheet]:
+        click.echo(display_path(path))
 
 
 @cli.command(name="list")

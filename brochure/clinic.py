@@ -42,6 +42,9 @@ CLINIC_SCHEMA = Table({
         "address": _bilingual(),
         "hours": _bilingual(required=False),
     }),
+    "press": Table({
+        "icc_profile": Field(schema.text(200), required=False),
+    }, required=False),
     "leaflet": Table({
         "languages": Field(schema.one_of(*LANGUAGE_ORDERS), required=False, default="ar,en"),
         "paper": Field(schema.one_of(*PAPERS), required=False, default="a4"),
@@ -83,6 +86,7 @@ class Clinic:
     languages: tuple[str, ...]
     paper: str
     extra_sections: tuple = field(default=())  # content.Section, loaded from sections/*.toml
+    icc_profile: Path | None = None  # the print shop's CMYK profile, for the press edition
 
     @property
     def config_file(self) -> Path:
@@ -128,6 +132,9 @@ def load_clinic(folder: str | Path) -> Clinic:
         problems.append(Problem(where, "", f"folder name {folder.name!r} is not a usable slug "
                                 "(lowercase letters, digits and hyphens)"))
     logo = _logo(folder, data.get("brand", {}).get("logo"), where, problems)
+    declared_profile = (data.get("press") or {}).get("icc_profile")
+    icc_profile = _file_inside(folder, declared_profile, "press.icc_profile", (".icc", ".icm"),
+                               where, problems) if declared_profile else None
     try:
         extra = load_sections(sorted((folder / "sections").glob("*.toml")))
     except BrochureError as exc:
@@ -153,26 +160,33 @@ def load_clinic(folder: str | Path) -> Clinic:
         languages=parse_languages(leaflet["languages"]),
         paper=leaflet["paper"],
         extra_sections=tuple(extra),
+        icc_profile=icc_profile,
     )
 
 
 def _logo(folder: Path, declared: str | None, where: str, problems: list[Problem]) -> Path | None:
-    """The logo file, which must be inside the clinic folder: a path that escapes it would let a
-    clinic.toml make the renderer read any file on the machine."""
+    """The logo file: declared, or logo.svg/png/jpg beside clinic.toml."""
     if declared is None:
         found = [folder / f"logo{ext}" for ext in LOGO_TYPES if (folder / f"logo{ext}").is_file()]
         return found[0].resolve() if found else None
+    return _file_inside(folder, declared, "brand.logo", LOGO_TYPES, where, problems)
+
+
+def _file_inside(folder: Path, declared: str, key: str, types: tuple[str, ...], where: str,
+                 problems: list[Problem]) -> Path | None:
+    """A file named in clinic.toml, which must be inside the clinic folder: a path that escapes
+    it would let a clinic.toml make the renderer read any file on the machine."""
     root = folder.resolve()
     candidate = (folder / declared).resolve()
     if Path(declared).is_absolute() or not candidate.is_relative_to(root):
-        problems.append(Problem(where, "brand.logo",
+        problems.append(Problem(where, key,
                                 f"expected a file inside {display_path(folder)}, got \"{declared}\""))
         return None
-    if candidate.suffix.lower() not in LOGO_TYPES:
-        problems.append(Problem(where, "brand.logo",
-                                f"expected an .svg, .png or .jpg file, got \"{declared}\""))
+    if candidate.suffix.lower() not in types:
+        kinds = ", ".join(types[:-1]) + " or " + types[-1]
+        problems.append(Problem(where, key, f"expected a {kinds} file, got \"{declared}\""))
         return None
     if not candidate.is_file():
-        problems.append(Problem(where, "brand.logo", f"file not found: \"{declared}\""))
+        problems.append(Problem(where, key, f"file not found: \"{declared}\""))
         return None
     return candidate

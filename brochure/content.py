@@ -53,6 +53,7 @@ TOPIC = Table({
     "figure": Table({
         "incisions": Table({
             "caption": _BILINGUAL,
+            "caption_half": _BILINGUAL,
             "bars": ListOf(Table({
                 "key": Field(schema.text(40)),
                 "min_mm": Field(schema.number(0.5, 180)),
@@ -84,6 +85,10 @@ class Section(ByLanguage):
     ar: Text
     figure: str | None = None
     source: str = "topic"  # "topic" for the reviewed content, or the clinic's section file
+    # A clinic section's own review record (the topic's is in its meta); `brochure check` reads it.
+    reviewed_by: str | None = None
+    reviewed_on: dt.date | None = None
+    next_review: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class Topic:
     subtitle: Bilingual
     sections: tuple[Section, ...]
     incision_caption: Bilingual
+    incision_caption_half: Bilingual
     incision_bars: tuple[IncisionBar, ...]
 
 
@@ -112,7 +118,8 @@ def _section(data: dict, source: str) -> Section:
     texts = {lang: Text(data[lang]["heading"], *(tuple(data[lang][k]) for k in
                                                  ("paragraphs", "items", "closing")))
              for lang in LANGUAGES}
-    return Section(id=data["id"], figure=data.get("figure"), source=source, **texts)
+    review = {key: data.get(key) for key in ("reviewed_by", "reviewed_on", "next_review")}
+    return Section(id=data["id"], figure=data.get("figure"), source=source, **texts, **review)
 
 
 def load_sections(files: list[Path]) -> list[Section]:
@@ -141,6 +148,7 @@ def load_topic(slug: str = "miss") -> Topic:
         title=Bilingual(**meta["title"]), subtitle=Bilingual(**meta["subtitle"]),
         sections=tuple(_section(s, source="topic") for s in data["sections"]),
         incision_caption=Bilingual(**figure["caption"]),
+        incision_caption_half=Bilingual(**figure["caption_half"]),
         incision_bars=tuple(
             IncisionBar(b["key"], b["min_mm"], b["max_mm"], b["or_more"], Bilingual(b["en"], b["ar"]))
             for b in figure["bars"]),

@@ -16,7 +16,7 @@ from .content import IncisionBar
 
 MM_PER_INCH = 25.4
 OR_MORE_TAIL_MM = 10.0  # the faded tail that says "or more"
-EDGE_MM = 4.0  # room at the ends of the ruler for its end labels
+EDGE_MM = 2.0  # room at the ends of the ruler for its end labels
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,11 @@ class DrawnBar:
     tail: tuple[float, float] | None   # x, width of the "or more" fade
 
 
-def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bool) -> list[DrawnBar]:
+def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bool,
+                  scale: float = 1.0) -> list[DrawnBar]:
+    """Bars at `scale` (1.0: one millimetre of incision is one millimetre of paper)."""
     def place(start: float, length: float) -> tuple[float, float]:
+        start, length = start * scale, length * scale
         x = width_mm - EDGE_MM - start - length if from_right else EDGE_MM + start
         return (round(x, 3), round(length, 3))
 
@@ -43,14 +46,16 @@ def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bo
             key=bar.key, label_en=bar.label.en, label_ar=bar.label.ar,
             solid=place(0, bar.min_mm),
             range=place(bar.min_mm, extra) if extra > 0 else None,
-            tail=place(bar.max_mm, OR_MORE_TAIL_MM) if bar.or_more else None,
+            tail=place(bar.max_mm, OR_MORE_TAIL_MM / scale) if bar.or_more else None,
         ))
     return drawn
 
 
-def inch_ticks(width_mm: float, inches: int, from_right: bool) -> list[tuple[float, int]]:
+def inch_ticks(width_mm: float, inches: int, from_right: bool,
+               scale: float = 1.0) -> list[tuple[float, int]]:
     """x position (mm) and label of each whole inch on the ruler under the bars."""
-    return [(round(width_mm - EDGE_MM - i * MM_PER_INCH if from_right else EDGE_MM + i * MM_PER_INCH, 3), i)
+    step = MM_PER_INCH * scale
+    return [(round(width_mm - EDGE_MM - i * step if from_right else EDGE_MM + i * step, 3), i)
             for i in range(inches + 1)]
 
 

@@ -21,13 +21,32 @@ from .clinic import Clinic
 from .content import Topic, interface_words
 from .errors import BrochureError, Problem, display_path
 from .fetcher import LocalOnlyFetcher
+from .prepress import cmyk_profile
 
-PAPER = {  # CSS page size and the width of the text area in mm (page width minus side margins)
+PAPER = {  # CSS page size, and the sheet's size in mm (portrait)
     "a4": {"css": "A4", "width_mm": 210.0, "height_mm": 297.0},
     "letter": {"css": "letter", "width_mm": 215.9, "height_mm": 279.4},
 }
+LAYOUTS = ("sheet", "trifold", "bilingual-pages")
+EDITIONS = ("office", "press")
+BLEED_MM = 3.0
 SIDE_MARGIN_MM = 12.0  # matches @page margin in templates/css/leaflet.css
 FIGURE_INSET_MM = 4.0
+PANEL_PADDING_MM = 6.0  # matches .panel in templates/css/trifold.css
+
+# Tri-fold content by panel. Letter fold, English first, outside page left to right:
+# flap (folds in first), back, cover; inside page: inside-1 (behind the cover), inside-2,
+# inside-3 (behind the flap). Arabic first mirrors both pages so the leaflet opens from the right.
+TRIFOLD_OUTSIDE = ("flap", "back", "cover")
+TRIFOLD_INSIDE = ("inside-1", "inside-2", "inside-3")
+TRIFOLD_CONTENT = {  # opening the cover shows inside-1 beside the flap: text and its figure
+    "cover": ("cover", "what"),
+    "flap": ("figure", "*clinic"),  # the figure, then the clinic's own sections
+    "inside-1": ("then-and-now",),
+    "inside-2": ("benefits", "who"),
+    "inside-3": ("conditions", "disclaimer"),  # the disclaimer closes the main reading
+    "back": ("contact", "qr"),
+}
 
 # WeasyPrint says this when HarfBuzz-subset is missing: slower subsetting, same PDF. Not a defect
 # of the leaflet, so it does not fail the build (the Makefile installs the library anyway).
@@ -43,6 +62,7 @@ class Rendered:
     page_count: int
     section_pages: dict[str, int]  # element id -> page number where it starts
     overflows: list[str]           # text that sticks out of its column, described for staff
+    logo_size_pt: tuple[float, float] | None = None  # the logo as printed
 
 
 @cache
@@ -77,25 +97,41 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
-                 density: str = "normal") -> str:
-    """The leaflet as HTML: every value escaped, the layout in templates/."""
+                 density: str = "normal", *, layout: str = "sheet", edition: str = "office") -> str:
+    """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2."""
     words = interface_words()
     primary = languages[0]
-    figure_width = PAPER[paper]["width_mm"] - 2 * SIDE_MARGIN_MM - 2 * FIGURE_INSET_MM
     from_right = primary == "ar"
+    sheet = PAPER[paper]
+    if layout == "trifold":
+        # half size: six inches do not fit across a panel (see the figure's caption)
+        panel_mm = sheet["height_mm"] / 3
+        figure_width, scale, caption = panel_mm - 2 * PANEL_PADDING_MM, 0.5, topic.incision_caption_half
+    else:
+        figure_width = sheet["width_mm"] - 2 * SIDE_MARGIN_MM - 2 * FIGURE_INSET_MM
+        scale, caption = 1.0, topic.incision_caption
     review_date = {lang: _format_date(topic.reviewed_on, lang) for lang in ("en", "ar")}
+    sections = topic.sections + clinic.extra_sections
     context = {
+        "layout": layout,
+        "edition": edition,
+        "bleed_mm": BLEED_MM,
+        "cmyk_profile_url": cmyk_profile(clinic).as_uri() if edition == "press" else None,
         "languages": languages,
         "density": density,
         "primary": primary,
         "bilingual": len(languages) == 2,
-        "paper": PAPER[paper] | {"name": paper},
+        "page_per_language": layout == "bilingual-pages",
+        "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
-        "stylesheet_url": (templates_dir() / "css" / "leaflet.css").resolve().as_uri(),
+        "stylesheets": {name: (templates_dir() / "css" / f"{name}.css").resolve().as_uri()
+                        for name in ("leaflet", "trifold")},
         "clinic": clinic,
         "logo_url": clinic.logo.as_uri() if clinic.logo else None,
         "topic": topic,
-        "sections": topic.sections + clinic.extra_sections,
+        "sections": sections,
+        "single_columns": _single_language_columns(sections),
+        "trifold": _trifold(sections, from_right, sheet) if layout == "trifold" else None,
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
@@ -105,14 +141,57 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         },
         "figure": {
             "width_mm": round(figure_width, 3),
-            "bars": figures.incision_bars(topic.incision_bars, figure_width, from_right),
-            "ticks": figures.inch_ticks(figure_width, 6, from_right),
-            "caption": topic.incision_caption,
+            "bars": figures.incision_bars(topic.incision_bars, figure_width, from_right, scale),
+            "ticks": figures.inch_ticks(figure_width, 6, from_right, scale),
+            "caption": caption,
         },
         "qr": figures.qr_svg(clinic.contact.website, "#000000"),
         "created": topic.reviewed_on.isoformat(),
     }
-    return _environment().get_template("leaflet.html.j2").render(context)
+    return _environment().get_template(f"{layout}.html.j2").render(context)
+
+
+def _single_language_columns(sections) -> tuple[list, list]:
+    """Sections (and the contact block) in two columns, read down the reading-start column first,
+    split where the two columns come out closest in length."""
+    cells = [*sections, "contact"]
+
+    def length(cell):
+        if cell == "contact":
+            return 420
+        return sum(len(text) + 60 for lang in ("en", "ar") for text in
+                   (cell[lang].heading, *cell[lang].paragraphs, *cell[lang].items, *cell[lang].closing))
+
+    sizes = [length(cell) for cell in cells]
+    total = sum(sizes)
+    split = min(range(1, len(cells)), key=lambda i: abs(total - 2 * sum(sizes[:i])))
+    return cells[:split], cells[split:]
+
+
+def _trifold(sections, from_right: bool, sheet: dict) -> dict:
+    by_id = {section.id: section for section in sections}
+    clinic_sections = [s for s in sections if s.source != "topic"]
+
+    def items(role):
+        for name in TRIFOLD_CONTENT[role]:
+            if name == "*clinic":
+                yield from clinic_sections
+            else:
+                yield by_id.get(name, name)
+
+    def side(name, roles):
+        order = tuple(reversed(roles)) if from_right else roles
+        panels = []
+        for index, role in enumerate(order):
+            outer = {0: "left", 2: "right"}.get(index)
+            panels.append({"role": role, "content": list(items(role)),
+                           "bleed": outer if role == "cover" else None})
+        return {"name": name, "panels": panels}
+
+    # a hair under the page height: a panel exactly as tall as the page can tip the side over
+    # onto an extra page through rounding
+    return {"panel_mm": round(sheet["height_mm"] / 3, 3), "page_height_mm": sheet["width_mm"] - 0.5,
+            "sides": [side("outside", TRIFOLD_OUTSIDE), side("inside", TRIFOLD_INSIDE)]}
 
 
 def _format_date(date, language: str) -> str:
@@ -146,9 +225,10 @@ def _weasyprint_complaints():
         logger.removeHandler(collector)
 
 
-def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None) -> Rendered:
+def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
+               extra_roots: tuple = ()) -> Rendered:
     """WeasyPrint with a local-only fetcher; any warning it logs fails the build, naming it."""
-    fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder))
+    fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder, *extra_roots))
     with _weasyprint_complaints() as complaints:
         document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
                         url_fetcher=fetcher).render(font_config=_font_config())
@@ -167,8 +247,43 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None) -> Ren
         paper = page._page_box
         _find_overflow(paper, None, "page margin", number, overflows,
                        (paper.content_box_x(), paper.content_box_x() + paper.width))
+        _find_panel_overflow(paper, number, overflows)
     return Rendered(pdf=pdf, page_count=len(document.pages), section_pages=section_pages,
-                    overflows=overflows)
+                    overflows=overflows, logo_size_pt=_logo_size(document))
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def _find_panel_overflow(page_box, page: int, found: list[str]) -> None:
+    """A tri-fold panel is a fixed box between folds: content below its bottom edge would print
+    across the next panel's fold or off the sheet. Names the panel and the first section out."""
+    for box in _descendants(page_box):
+        element = getattr(box, "element", None)
+        if element is None or not element.get("data-panel") or not isinstance(box, boxes.BlockBox):
+            continue
+        limit = box.content_box_y() + box.height + OVERFLOW_TOLERANCE_PT
+        for child in box.children:
+            bottom = child.position_y + child.margin_height()
+            if bottom > limit:
+                what = (child.element.get("id") or "content").removeprefix("section-")
+                side = "outside" if page == 1 else "inside"
+                found.append(f"panel {element.get('data-panel')} ({side} page): {what} does not fit "
+                             f"({(bottom - limit) / 72 * 25.4:.0f} mm too long)")
+                break
+
+
+def _logo_size(document) -> tuple[float, float] | None:
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if isinstance(box, boxes.ReplacedBox) and element is not None \
+                    and "logo" in (element.get("class") or ""):
+                return (box.width * 0.75, box.height * 0.75)  # CSS px to pt
+    return None
 
 
 def _find_overflow(box, bounds, where: str, page: int, found: list[str],

@@ -48,7 +48,8 @@ def wheel(tmp_path_factory):
 
 def test_wheel_ships_templates_fonts_and_content(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("brochure/templates/leaflet.html.j2", "brochure/templates/css/leaflet.css",
+    for required in ("brochure/templates/sheet.html.j2", "brochure/templates/trifold.html.j2",
+                     "brochure/templates/css/leaflet.css", "brochure/templates/css/trifold.css",
                      "brochure/templates/clinic.toml.example", "brochure/fonts/NotoNaskhArabic-Regular.ttf",
                      "brochure/fonts/OFL-Noto.txt", "brochure/content/miss.toml",
                      "brochure/content/interface.toml"):

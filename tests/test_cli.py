@@ -44,8 +44,8 @@ def test_build_all_prints_each_path_and_page_count(built):
 
 
 def test_output_is_named_after_clinic_paper_and_languages(built):
-    assert built["al-noor"].name == "al-noor-miss-a4-ar-en.pdf"
-    assert built["harbor-spine"].name == "harbor-spine-miss-letter-en-ar.pdf"
+    assert built["al-noor"].name == "al-noor-miss-sheet-a4-ar-en-office.pdf"
+    assert built["harbor-spine"].name == "harbor-spine-miss-sheet-letter-en-ar-office.pdf"
     assert built["al-noor"].parent.name == "al-noor"
 
 
@@ -53,7 +53,7 @@ def test_paper_and_languages_options_override_the_clinic(tmp_path):
     result = run_cli("build", "--clinic", "harbor-spine", "--clinics-dir", EXAMPLES, "--out", tmp_path,
                      "--paper", "a4", "--languages", "ar")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "harbor-spine" / "harbor-spine-miss-a4-ar.pdf").is_file()
+    assert (tmp_path / "harbor-spine" / "harbor-spine-miss-sheet-a4-ar-office.pdf").is_file()
 
 
 def test_clinics_dir_comes_from_the_environment(tmp_path):
@@ -61,7 +61,7 @@ def test_clinics_dir_comes_from_the_environment(tmp_path):
     result = run_cli("build", "--clinic", "from-env", "--out", tmp_path / "out",
                      env={"BROCHURE_CLINICS_DIR": str(tmp_path / "clinics")})
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "from-env" / "from-env-miss-letter-en-ar.pdf").is_file()
+    assert (tmp_path / "out" / "from-env" / "from-env-miss-sheet-letter-en-ar-office.pdf").is_file()
 
 
 @pytest.mark.parametrize("args, message", [

@@ -45,7 +45,7 @@ CASES = [
     (replace('logo = "logo.svg"', 'logo = "missing.svg"'),
      'clinics/x/clinic.toml: brand.logo: file not found: "missing.svg"'),
     (replace('logo = "logo.svg"', 'logo = "clinic.toml"'),
-     "clinics/x/clinic.toml: brand.logo: expected an .svg, .png or .jpg file"),
+     "clinics/x/clinic.toml: brand.logo: expected a .svg, .png, .jpg or .jpeg file"),
     (replace("[contact]", "[contact"), "clinics/x/clinic.toml: not valid TOML"),
     (replace('primary = "#0B5563"', "primary = 12"), "brand.primary: expected #RRGGBB, got 12"),
     (replace('en = "Al Noor Spine Centre"', 'en = "Al Noor \u202eertneC"'),

@@ -26,7 +26,7 @@ def test_html_in_a_clinic_name_prints_literally(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
     assert result.returncode == 0, result.stderr
-    pdf = out / "x" / "x-miss-letter-en-ar.pdf"
+    pdf = out / "x" / "x-miss-sheet-letter-en-ar-office.pdf"
     assert "<img src=x onerror=alert(1)> Harbor & Sons" in pdfium_text(pdf)
     assert not any(page.images for page in PdfReader(pdf).pages)
 
@@ -84,4 +84,5 @@ def test_output_is_replaced_atomically_and_no_temporary_files_remain(tmp_path):
     for _ in range(2):
         result = run_cli("build", "--clinic", "harbor-spine", "--clinics-dir", Path("clinics"), "--out", out)
         assert result.returncode == 0, result.stderr
-    assert [p.name for p in (out / "harbor-spine").iterdir()] == ["harbor-spine-miss-letter-en-ar.pdf"]
+    names = [p.name for p in (out / "harbor-spine").iterdir()]
+    assert names == ["harbor-spine-miss-sheet-letter-en-ar-office.pdf"]

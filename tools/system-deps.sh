@@ -10,6 +10,8 @@ if command -v ldconfig >/dev/null 2>&1 || [ -x /sbin/ldconfig ]; then
   have libpango-1.0.so.0 || missing="$missing libpango-1.0-0"
   have libpangoft2-1.0.so.0 || missing="$missing libpangoft2-1.0-0"
   have libharfbuzz-subset.so.0 || missing="$missing libharfbuzz-subset0"
+  # the default CMYK (SWOP) profile for `--for press` when a clinic names no print-shop profile
+  [ -f /usr/share/color/icc/ghostscript/default_cmyk.icc ] || missing="$missing libgs-common"
 else
   # Not a glibc Linux (macOS, Alpine...): WeasyPrint's own check will name what is missing.
   exit 0
@@ -28,7 +30,8 @@ case "$missing" in
     echo "  Fedora: sudo dnf install pango harfbuzz    macOS: brew install pango" >&2
     exit 1 ;;
   *)
-    echo "note: libharfbuzz-subset0 is not installed (optional: sudo apt-get install libharfbuzz-subset0);" >&2
-    echo "      WeasyPrint subsets fonts with fontTools instead." >&2
+    echo "note: optional packages not installed:$missing (sudo apt-get install$missing)." >&2
+    echo "      Without libharfbuzz-subset0 WeasyPrint subsets fonts more slowly; without" >&2
+    echo "      libgs-common, --for press needs the print shop's ICC profile in clinic.toml." >&2
     exit 0 ;;
 esac

@@ -88,6 +88,88 @@ def test_characters_the_fonts_can_draw_pass(tmp_path):
     assert not [line for line in findings(result) if "cannot draw" in line]
 
 
+# --- parity: both languages say the same ------------------------------------------------------
+
+REVIEW = 'reviewed_by = "Patient-education team"\nreviewed_on = 2026-11-01\nnext_review = 2027-11-01\n'
+
+
+def write_section(folder, en: dict, ar: dict, name="parking", review=REVIEW):
+    """sections/NAME.toml in a clinic folder, from two dicts of TOML values (written with repr)."""
+    def table(values):
+        return "".join(f"{key} = {_toml(value)}\n" for key, value in values.items())
+    (folder / "sections").mkdir(exist_ok=True)
+    (folder / "sections" / f"{name}.toml").write_text(
+        f'[section]\nid = "{name}"\n{review}[section.en]\n{table(en)}[section.ar]\n{table(ar)}',
+        encoding="utf-8")
+
+
+def _toml(value):
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + value.replace('"', '\\"') + '"'
+
+
+def test_a_number_that_differs_between_the_languages_is_an_error(tmp_path):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "Parking", "items": ["Arrive 15 minutes early."]},
+                  {"heading": "المواقف", "items": ["احضر قبل ٢٠ دقيقة من موعدك."]})
+    result = check(tmp_path)
+    assert result.returncode == 2
+    assert findings(result) == [
+        'error: clinics/x/sections/parking.toml: section: "Parking": the languages give different '
+        "numbers: 15 only in English; ٢٠ (20) only in Arabic; make both say the same (Arabic-Indic "
+        "digits count as digits: ٥ is 5)"]
+
+
+def test_opening_hours_that_differ_between_the_languages_are_an_error(tmp_path):
+    spoilt(tmp_path, "harbor-spine", old="8 am to 5 pm", new="8 am to 6 pm")
+    result = check(tmp_path)
+    assert result.returncode == 2
+    assert [line.split("; ")[0] for line in findings(result)] == [
+        "error: clinics/x/clinic.toml: contact.hours: the languages give different numbers: 6 only "
+        "in English"]
+    assert "٥ (5) only in Arabic" in result.stdout
+
+
+def test_a_section_with_only_a_heading_in_one_language_is_an_error(tmp_path):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "Parking", "paragraphs": ["Park on level B2."]},
+                  {"heading": "المواقف"})
+    result = check(tmp_path)
+    assert result.returncode == 2
+    assert ('error: clinics/x/sections/parking.toml: section: "Parking": has text in English but only '
+            "a heading in Arabic; translate the section into Arabic, or shorten both") in findings(result)
+
+
+def test_a_missing_bullet_or_a_much_shorter_translation_is_a_warning(tmp_path):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "Parking", "items": [
+        "Park on level B2 of the hospital car park, beside the blue lifts.",
+        "Keep your ticket: we stamp it at the front desk, so parking is free for patients."]},
+        {"heading": "المواقف", "items": ["المواقف في الطابق ب٢."]})
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    warnings = [line for line in findings(result, "warning") if "parking.toml" in line]
+    assert warnings == [
+        'warning: clinics/x/sections/parking.toml: section: "Parking": 2 bullet points in English, '
+        "1 in Arabic; give every bullet point its translation",
+        'warning: clinics/x/sections/parking.toml: section: "Parking": the Arabic is much shorter than '
+        "the English (24 letters to 121); check that nothing was left out of the translation"]
+
+
+def test_ranges_and_spelled_numbers_agree_across_languages(tmp_path):
+    """5-6 inch and ٥-٦ بوصات, 2 to 5 mm and ٢ إلى ٥ مم, one inch and ١ بوصة: the same numbers."""
+    folder = spoilt(tmp_path)
+    write_section(folder,
+                  {"heading": "Your wound", "paragraphs": [
+                      "The cut is 2 to 5 mm, not 5-6 inch; a microscope needs about one inch."]},
+                  {"heading": "جرحك", "paragraphs": [
+                      "يبلغ الشق ٢ إلى ٥ مم وليس ٥-٦ بوصات؛ ويحتاج المجهر إلى ١ بوصة تقريبًا."]})
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert not [line for line in result.stdout.splitlines() if "different numbers" in line]
+
+
 # --- the JSON report ---------------------------------------------------------------------------
 
 FINDING = {

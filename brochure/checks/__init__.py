@@ -9,7 +9,7 @@ from pathlib import Path
 from ..clinic import Clinic, load_clinic
 from ..content import Topic, load_topic
 from ..errors import BrochureError
-from . import coverage
+from . import coverage, parity
 from .findings import EDITIONS, ERROR, TOPIC, WARNING, Finding, from_problems
 
 __all__ = ["EDITIONS", "ERROR", "WARNING", "Finding", "check_clinic", "refuse_errors"]
@@ -35,6 +35,7 @@ def check_clinic(folder: str | Path, edition: str = "office", render: bool = Fal
 def leaflet_findings(clinic: Clinic, topic: Topic, edition: str, today: dt.date) -> list[Finding]:
     """The checks that read the clinic's files and the topic; none of them renders."""
     return [
+        *parity.findings(clinic, topic),
         *coverage.findings(clinic),
     ]
 

@@ -170,6 +170,34 @@ def test_ranges_and_spelled_numbers_agree_across_languages(tmp_path):
     assert not [line for line in result.stdout.splitlines() if "different numbers" in line]
 
 
+# --- colour ------------------------------------------------------------------------------------
+
+def test_a_brand_colour_white_text_cannot_be_read_on_is_an_error_with_a_darker_shade(tmp_path):
+    spoilt(tmp_path, old='primary = "#0B5563"', new='primary = "#FFD000"')
+    result = check(tmp_path)
+    assert result.returncode == 2
+    assert findings(result) == [
+        "error: clinics/x/clinic.toml: brand.primary: white text on #FFD000 in the masthead has "
+        "contrast 1.4:1, needs 4.5:1; headings in it on white paper need 3:1 too; try #8F7400"]
+
+
+def test_a_brand_colour_that_passes_in_colour_but_not_in_grey_is_a_warning(tmp_path):
+    spoilt(tmp_path, old='primary = "#0B5563"', new='primary = "#A06098"')
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert [line for line in findings(result, "warning") if "brand.primary" in line] == [
+        "warning: clinics/x/clinic.toml: brand.primary: printed in grey, #A06098 becomes #7A7A7A: "
+        "white text on it in the masthead has contrast 4.2:1, needs 4.5:1; try #9C5D95"]
+
+
+@pytest.mark.parametrize("suggested", ["#8F7400", "#9C5D95"])
+def test_the_suggested_shades_pass(tmp_path, suggested):
+    spoilt(tmp_path, old='primary = "#0B5563"', new=f'primary = "{suggested}"')
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "brand.primary" not in result.stdout
+
+
 # --- the JSON report ---------------------------------------------------------------------------
 
 FINDING = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..clinic import Clinic, load_clinic
 from ..content import Topic, load_topic
 from ..errors import BrochureError
-from . import coverage, parity
+from . import colour, coverage, parity
 from .findings import EDITIONS, ERROR, TOPIC, WARNING, Finding, from_problems
 
 __all__ = ["EDITIONS", "ERROR", "WARNING", "Finding", "check_clinic", "refuse_errors"]
@@ -37,6 +37,7 @@ def leaflet_findings(clinic: Clinic, topic: Topic, edition: str, today: dt.date)
     return [
         *parity.findings(clinic, topic),
         *coverage.findings(clinic),
+        *colour.findings(clinic),
     ]
 
 

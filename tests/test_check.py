@@ -198,6 +198,56 @@ def test_the_suggested_shades_pass(tmp_path, suggested):
     assert "brand.primary" not in result.stdout
 
 
+# --- plain language ----------------------------------------------------------------------------
+
+HARD = ("Postoperative mobilisation protocols necessitate individualised physiotherapeutic "
+        "assessment, incorporating comprehensive evaluation of neurological function, wound "
+        "integrity, analgesic requirements and the patient's anticipated functional trajectory "
+        "following discharge from hospital.")
+
+
+def test_hard_english_and_a_long_sentence_are_warnings_quoting_the_sentence(tmp_path):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "After surgery", "paragraphs": [HARD]},
+                  {"heading": "بعد الجراحة", "paragraphs": [
+                      "تتطلب بروتوكولات الحركة بعد الجراحة تقييمًا فرديًا للعلاج الطبيعي يشمل تقييمًا "
+                      "شاملًا لوظائف الأعصاب وسلامة الجرح والحاجة إلى المسكنات ومسار التعافي المتوقع "
+                      "للمريض بعد الخروج من المستشفى."]}, name="after-surgery")
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert [line for line in findings(result, "warning") if "after-surgery.toml" in line] == [
+        'warning: clinics/x/sections/after-surgery.toml: section.en: "After surgery" reads at grade '
+        "33.8 (Flesch-Kincaid), above the target of 8; use shorter sentences and everyday words",
+        "warning: clinics/x/sections/after-surgery.toml: section.en.paragraphs[0]: a sentence of 27 "
+        f'words (over 25): "{HARD}"; split it into shorter sentences']
+
+
+def test_the_reviewed_content_is_reported_honestly_and_left_as_written(examples):
+    """The MISS source text reads above grade 8: true warnings, with the wording kept."""
+    warnings = [line for line in findings(examples, "warning") if line.startswith("warning: content/")]
+    content = [line.split(": ")[2] for line in warnings]
+    assert content == ["sections[0].en", "sections[1].en", "sections[2].en", "sections[3].en",
+                       "sections[4].en", "sections[4].en.paragraphs[0]"]
+    assert all("change it only through a clinical review" in line for line in warnings)
+
+
+def test_a_plainly_written_clinic_section_passes(examples):
+    assert "before-your-visit.toml" not in examples.stdout
+
+
+def test_flesch_kincaid_grade_and_syllables_match_hand_counts():
+    from brochure import readability
+
+    counted = {word: readability.syllables(word) for word in (
+        "the", "are", "table", "surgery", "used", "minimally", "high-risk", "hospital", "incision")}
+    assert counted == {"the": 1, "are": 1, "table": 2, "surgery": 3, "used": 1, "minimally": 4,
+                       "high-risk": 2, "hospital": 3, "incision": 3}
+    # 6 words, 6 syllables, 1 sentence: 0.39 * 6 + 11.8 * 1 - 15.59
+    assert readability.grade(["The cat sat on the mat."]) == pytest.approx(-1.45)
+    assert readability.sentences("It is 2.5 mm. See Dr. Ali, e.g. on Monday! \"Yes.\" Bring ID") == [
+        "It is 2.5 mm.", "See Dr. Ali, e.g. on Monday!", '"Yes."', "Bring ID"]
+
+
 # --- the JSON report ---------------------------------------------------------------------------
 
 FINDING = {

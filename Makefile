@@ -29,6 +29,11 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q -n 2
 
+# Refresh the golden images after a deliberate change to the look; open them before committing.
+golden: $(STAMP)
+	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py -p no:randomly || true
+	@ls -1 tests/golden/*.png
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py
 

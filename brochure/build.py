@@ -102,6 +102,13 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
 
 def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
     limit = PAGES[layout]
+    if layout == "bilingual-pages":
+        names = {"ar": "Arabic", "en": "English"}
+        long = [names[lang] for lang in names
+                if len({page for anchor, page in section_pages.items() if anchor.endswith("-" + lang)}) > 1]
+        return [Problem(where, "", f"one language per side does not fit on {paper.upper()}: the "
+                        f"{' and '.join(long) or 'content'} side needs more than one page; shorten "
+                        "the clinic's own sections or use --layout sheet")]
     spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
                if page > limit and anchor.startswith(("section-", "contact"))]
     what = ", ".join(spilled) if spilled else "the last section"

@@ -33,6 +33,7 @@ BLEED_MM = 3.0
 SIDE_MARGIN_MM = 12.0  # matches @page margin in templates/css/leaflet.css
 FIGURE_INSET_MM = 4.0
 PANEL_PADDING_MM = 6.0  # matches .panel in templates/css/trifold.css
+COLUMN_GAP_MM = 9.0  # matches .language-body .cells in templates/css/leaflet.css
 
 # Tri-fold content by panel. Letter fold, English first, outside page left to right:
 # flap (folds in first), back, cover; inside page: inside-1 (behind the cover), inside-2,
@@ -107,6 +108,10 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         # half size: six inches do not fit across a panel (see the figure's caption)
         panel_mm = sheet["height_mm"] / 3
         figure_width, scale, caption = panel_mm - 2 * PANEL_PADDING_MM, 0.5, topic.incision_caption_half
+    elif layout == "bilingual-pages":
+        # a whole language on one side: the figure takes one column, at half size
+        column_mm = (sheet["width_mm"] - 2 * SIDE_MARGIN_MM - COLUMN_GAP_MM) / 2
+        figure_width, scale, caption = column_mm, 0.5, topic.incision_caption_half
     else:
         figure_width = sheet["width_mm"] - 2 * SIDE_MARGIN_MM - 2 * FIGURE_INSET_MM
         scale, caption = 1.0, topic.incision_caption
@@ -130,7 +135,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "logo_url": clinic.logo.as_uri() if clinic.logo else None,
         "topic": topic,
         "sections": sections,
-        "single_columns": _single_language_columns(sections),
+        "single_columns": {lang: _single_language_columns(sections, lang, layout == "bilingual-pages")
+                           for lang in languages},
         "trifold": _trifold(sections, from_right, sheet) if layout == "trifold" else None,
         "words": words,
         "version_line": {
@@ -151,20 +157,34 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     return _environment().get_template(f"{layout}.html.j2").render(context)
 
 
-def _single_language_columns(sections) -> tuple[list, list]:
-    """Sections (and the contact block) in two columns, read down the reading-start column first,
-    split where the two columns come out closest in length."""
-    cells = [*sections, "contact"]
+# Rough characters per line in one of two columns (12pt Latin, 14pt Naskh): enough to balance.
+CHARS_PER_LINE = {"en": 44, "ar": 50}
 
-    def length(cell):
-        if cell == "contact":
-            return 420
-        return sum(len(text) + 60 for lang in ("en", "ar") for text in
-                   (cell[lang].heading, *cell[lang].paragraphs, *cell[lang].items, *cell[lang].closing))
 
-    sizes = [length(cell) for cell in cells]
-    total = sum(sizes)
-    split = min(range(1, len(cells)), key=lambda i: abs(total - 2 * sum(sizes[:i])))
+def _single_language_columns(sections, lang: str, figure_in_column: bool) -> tuple[list, list]:
+    """Sections, the contact block and the small print in two columns, read down the
+    reading-start column first, split where the columns come out closest in estimated height."""
+    cells = []
+    for section in sections:
+        cells += [section, "figure"] if section.figure and figure_in_column else [section]
+    cells += ["contact", "small-print"]
+    per_line = CHARS_PER_LINE[lang]
+
+    def lines(text: str, width: float = 1.0) -> int:
+        return -(-len(text) // int(per_line * width))
+
+    def height(cell) -> float:
+        if isinstance(cell, str):
+            return {"contact": 12.0, "small-print": 7.0, "figure": 11.0}[cell]
+        text = cell[lang]
+        items = [lines(item, 0.45) for item in text.items]
+        two_columns = len(items) >= 5 and max(map(len, text.items)) <= 34
+        rows = sum(sorted(items)[len(items) // 2:]) if two_columns else sum(items)
+        return 2.2 + sum(lines(p) for p in (*text.paragraphs, *text.closing)) + rows
+
+    heights = [height(cell) for cell in cells]
+    total = sum(heights)
+    split = min(range(1, len(cells)), key=lambda i: abs(total - 2 * sum(heights[:i])))
     return cells[:split], cells[split:]
 
 

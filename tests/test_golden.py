@@ -1,0 +1,66 @@
+"""Golden images: each layout in each reading order of the demo clinics, rendered to PNG and
+compared with the stored picture within a tolerance. After a deliberate change to the look,
+refresh them with `make golden` and look at the new PNGs before committing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+import brochure
+from brochure.preview import page_images
+
+from .conftest import EXAMPLES
+
+GOLDEN = Path(__file__).parent / "golden"
+DPI = 30
+UPDATE = os.environ.get("BROCHURE_UPDATE_GOLDEN") == "1"
+# tolerance: anti-aliasing and font hinting may move a few pixels; a moved block moves thousands
+MAX_CHANGED_SHARE = 0.01   # share of pixels allowed to differ noticeably
+NOTICEABLE = 48            # per-channel difference (0-255) that counts as a change
+
+CASES = {
+    "sheet-ar-en": ("al-noor", "sheet", "a4", ("ar", "en")),
+    "sheet-en-ar": ("harbor-spine", "sheet", "letter", ("en", "ar")),
+    "trifold-ar-en": ("al-noor", "trifold", "a4", ("ar", "en")),
+    "trifold-en-ar": ("harbor-spine", "trifold", "letter", ("en", "ar")),
+    "bilingual-pages-ar-en": ("dar-al-shifa", "bilingual-pages", "a4", ("ar", "en")),
+}
+
+
+def _strip(images: list[Image.Image]) -> Image.Image:
+    """Pages side by side in one image."""
+    width = sum(i.width for i in images)
+    strip = Image.new("RGB", (width, max(i.height for i in images)), "white")
+    x = 0
+    for image in images:
+        strip.paste(image, (x, 0))
+        x += image.width
+    return strip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_layout_looks_as_approved(name):
+    slug, layout, paper, languages = CASES[name]
+    clinic = brochure.load_clinic(EXAMPLES / slug)
+    pdf = brochure.build_leaflet(clinic, paper=paper, languages=languages, layout=layout)
+    actual = _strip(page_images(pdf, dpi=DPI))
+    golden_path = GOLDEN / f"{name}.png"
+    if UPDATE:
+        actual.save(golden_path, optimize=True)
+        pytest.skip(f"golden image written: {golden_path}")
+    assert golden_path.exists(), f"no golden image for {name}: run `make golden`"
+    with Image.open(golden_path) as stored:
+        expected = stored.convert("RGB")
+    assert expected.size == actual.size, "page size or page count changed"
+    difference = ImageChops.difference(expected, actual)
+    changed = sum(difference.convert("L").histogram()[NOTICEABLE + 1:])
+    share = changed / (actual.width * actual.height)
+    if share > MAX_CHANGED_SHARE:
+        diff_path = GOLDEN / f"{name}-diff.png"
+        Image.blend(expected, Image.eval(difference, lambda v: 255 - v), 0.5).save(diff_path)
+        pytest.fail(f"{name}: {share:.1%} of pixels changed (allowed {MAX_CHANGED_SHARE:.0%}); "
+                    f"see {diff_path}, and run `make golden` if the change is deliberate")

@@ -1,0 +1,227 @@
+"""Print editions and layouts, checked in the written PDFs: what a print shop's preflight and a
+person folding the tri-fold would meet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from PIL import Image
+
+from .conftest import EXAMPLES, MM, copy_clinic, run_cli
+
+A4 = (210.0, 297.0)
+LETTER = (215.9, 279.4)
+BUILDS = {  # key: (clinic, layout, edition, paper, languages)
+    "sheet-press": ("al-noor", "sheet", "press", "a4", "ar,en"),
+    "trifold-press": ("harbor-spine", "trifold", "press", "letter", "en,ar"),
+    "trifold-ar": ("al-noor", "trifold", "office", "a4", "ar,en"),
+    "trifold-en": ("harbor-spine", "trifold", "office", "a4", "en,ar"),
+    "trifold-ar-only": ("dar-al-shifa", "trifold", "office", "a4", "ar"),
+    "pages": ("harbor-spine", "bilingual-pages", "office", "letter", "ar,en"),
+    "sheet-office": ("harbor-spine", "sheet", "office", "letter", "en,ar"),
+}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("print")
+    paths = {}
+    for key, (slug, layout, edition, paper, langs) in BUILDS.items():
+        result = run_cli("build", "--clinic", slug, "--clinics-dir", EXAMPLES, "--out", out / key,
+                         "--layout", layout, "--for", edition, "--paper", paper, "--languages", langs)
+        assert result.returncode == 0, result.stderr
+        paths[key] = next((out / key / slug).glob("*.pdf"))
+        assert paths[key].name == f"{slug}-miss-{layout}-{paper}-{langs.replace(',', '-')}-{edition}.pdf"
+    return paths
+
+
+def _mm(box):
+    return [round(float(v) / MM, 2) for v in box]
+
+
+@pytest.mark.parametrize("key, trim", [("sheet-press", A4), ("trifold-press", LETTER[::-1])])
+def test_press_boxes_trim_bleed_and_room_for_marks(printed, key, trim):
+    with pikepdf.open(printed[key]) as pdf:
+        for page in pdf.pages:
+            media, trim_box, bleed = _mm(page.obj.MediaBox), _mm(page.obj.TrimBox), _mm(page.obj.BleedBox)
+            assert trim_box[2] - trim_box[0] == pytest.approx(trim[0], abs=0.01)
+            assert trim_box[3] - trim_box[1] == pytest.approx(trim[1], abs=0.01)
+            offsets = [b - t for b, t in zip(bleed, trim_box, strict=True)]
+            assert offsets == pytest.approx([-3, -3, 3, 3], abs=0.01)
+            assert media[:2] < bleed[:2] and media[2] > bleed[2] and media[3] > bleed[3]
+
+
+@pytest.mark.parametrize("key, size", [("sheet-office", LETTER), ("trifold-en", A4[::-1])])
+def test_office_has_no_bleed(printed, key, size):
+    with pikepdf.open(printed[key]) as pdf:
+        for page in pdf.pages:
+            assert _mm(page.obj.MediaBox) == pytest.approx([0, 0, *size], abs=0.01)
+            assert _mm(page.obj.get("/TrimBox", page.obj.MediaBox)) == _mm(page.obj.MediaBox)
+
+
+@pytest.mark.parametrize("key", ["sheet-press", "trifold-press"])
+def test_press_is_pdf_x4_with_a_cmyk_output_intent(printed, key):
+    with pikepdf.open(printed[key]) as pdf:
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFX"
+        assert int(intent.DestOutputProfile.N) == 4  # a CMYK profile, embedded
+        assert len(intent.DestOutputProfile.read_bytes()) > 1000
+        for page in pdf.pages:  # RGB colours are colour-managed, not device-dependent
+            assert "/DefaultRGB" in page.obj.Resources.ColorSpace
+
+
+def test_press_keeps_every_font_embedded_and_bundled(printed):
+    from brochure import pdfcheck
+
+    fonts = pdfcheck.inspect_pdf(printed["sheet-press"].read_bytes()).fonts
+    assert fonts and pdfcheck.font_problems(fonts) == []
+
+
+@pytest.mark.parametrize("key, marks", [("sheet-press", 8), ("trifold-press", 12)])
+def test_crop_and_fold_marks_lie_outside_the_bleed(printed, key, marks):
+    with pdfplumber.open(printed[key]) as pdf:
+        page = pdf.pages[0]
+        height = float(page.height)
+        with pikepdf.open(printed[key]) as raw:
+            x0, y0, x1, y1 = (float(v) for v in raw.pages[0].obj.BleedBox)
+        outside = [line for line in page.lines
+                   if max(line["x0"], line["x1"]) <= x0 or min(line["x0"], line["x1"]) >= x1
+                   or height - max(line["top"], line["bottom"]) >= y1
+                   or height - min(line["top"], line["bottom"]) <= y0]
+        assert len(outside) >= marks
+
+
+@pytest.mark.parametrize("key", ["sheet-press", "trifold-press"])
+def test_no_text_or_logo_within_4mm_of_the_trim(printed, key):
+    with pikepdf.open(printed[key]) as raw:
+        trims = [[float(v) for v in page.obj.TrimBox] for page in raw.pages]
+    with pdfplumber.open(printed[key]) as pdf:
+        for page, (x0, y0, x1, y1) in zip(pdf.pages, trims, strict=True):
+            top, bottom = float(page.height) - y1, float(page.height) - y0
+            safe = 4 * MM
+            for item in [*page.chars, *page.images]:
+                assert item["x0"] >= x0 + safe and item["x1"] <= x1 - safe, item.get("text")
+                assert item["top"] >= top + safe and item["bottom"] <= bottom - safe, item.get("text")
+
+
+def _third_of(path, page_number, word_text):
+    """Which third of the page (0 left, 1 middle, 2 right) holds every occurrence of a word that
+    appears in one panel only (words of one line in different panels interleave in extraction)."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[page_number]
+        thirds = {int(w["x0"] // (float(page.width) / 3)) for w in page.extract_words()
+                  if w["text"] == word_text}
+    assert len(thirds) == 1, (word_text, thirds)
+    return thirds.pop()
+
+
+@pytest.mark.parametrize("key, cover, back, flap, first_inside", [
+    ("trifold-en", 2, 1, 0, 0),  # English first: cover on the right of the outside
+    ("trifold-ar", 0, 1, 2, 2),  # Arabic first: mirrored, opens from the right
+])
+def test_trifold_panels_land_where_the_fold_needs_them(printed, key, cover, back, flap, first_inside):
+    path = printed[key]
+    assert _third_of(path, 0, "Minimally") == cover
+    assert _third_of(path, 0, "Contact") == back
+    assert _third_of(path, 0, "Openings") == flap
+    assert _third_of(path, 1, "Then") == first_inside
+    assert _third_of(path, 1, "Conditions") == 2 - first_inside
+
+
+def test_single_language_trifold_is_mirrored_for_arabic(printed):
+    with pdfplumber.open(printed["trifold-ar-only"]) as pdf:
+        page = pdf.pages[0]
+        third = float(page.width) / 3
+        title = [c for c in page.chars if c["text"] == "ج" and c["size"] > 19]
+        assert title and all(c["x0"] < third for c in title)
+
+
+def test_trifold_figure_is_exactly_half_size(printed):
+    with pdfplumber.open(printed["trifold-en"]) as pdf:
+        widths = {round(r["width"], 1) for page in pdf.pages for r in page.rects}
+    for millimetres in (127.0 / 2, 25.4 / 2, 2.0 / 2):
+        assert any(abs(w - millimetres * MM) < 0.3 for w in widths), (millimetres, widths)
+
+
+def test_bilingual_pages_put_one_language_on_each_side(printed):
+    with pdfplumber.open(printed["pages"]) as pdf:  # the footer names the version in both
+        front, back = ("".join(c["text"] for c in page.chars if c["bottom"] < page.height - 15 * MM)
+                       for page in pdf.pages)
+    arabic = lambda text: sum("\u0621" <= c <= "\u064a" for c in text)  # noqa: E731
+    latin = lambda text: sum(c.isascii() and c.isalpha() for c in text)  # noqa: E731
+    assert arabic(front) > 10 * latin(front)  # Arabic leads: the front
+    assert latin(back) > 10 * arabic(back)
+
+
+def test_overfull_panel_is_named_and_nothing_is_written(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    (folder / "sections").mkdir()
+    (folder / "sections" / "team.toml").write_text(
+        '[section]\nid = "team"\n[section.en]\nheading = "Our team"\nparagraphs = ['
+        + ", ".join(['"Our surgeons and nurses care for you before, during and after surgery."'] * 6)
+        + ']\n[section.ar]\nheading = "فريقنا"\nparagraphs = ['
+        + ", ".join(['"يعتني بك الجراحون والممرضون قبل الجراحة وأثناءها وبعدها."'] * 6) + "]\n",
+        encoding="utf-8")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o",
+                     "--layout", "trifold")
+    assert result.returncode == 2
+    assert "panel flap (outside page): team does not fit" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_one_language_per_side_that_does_not_fit_names_the_side(tmp_path):
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--layout", "bilingual-pages")
+    assert result.returncode == 2
+    assert "the Arabic side needs more than one page" in result.stderr
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_preview_writes_pages_and_a_contact_sheet(tmp_path):
+    result = run_cli("preview", "--clinic", "harbor-spine", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--layout", "trifold")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "harbor-spine" / "preview"
+    pages = sorted(folder.glob("*-p*.png"))
+    assert len(pages) == 2
+    with Image.open(pages[0]) as first, Image.open(next(folder.glob("*-sheet.png"))) as sheet:
+        assert first.width > first.height  # landscape
+        assert sheet.width > 2 * first.width
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_low_resolution_logo_warns_for_press(tmp_path):
+    folder = copy_clinic(tmp_path, "dar-al-shifa", "x")
+    with Image.open(folder / "logo.png") as logo:
+        logo.resize((60, 60)).save(folder / "logo.png")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o",
+                     "--for", "press")
+    assert result.returncode == 0, result.stderr
+    assert "warning: " in result.stderr and "logo.png: " in result.stderr
+    assert " dpi at its printed size" in result.stderr
+
+
+def test_clinic_can_supply_its_print_shops_icc_profile(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    source = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
+    if not Path(source).exists():
+        pytest.skip("no CMYK profile on this machine to stand in for a print shop's")
+    shutil.copy(source, folder / "shop.icc")
+    toml = folder / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[press]\nicc_profile = "shop.icc"\n',
+                    encoding="utf-8")
+    out = tmp_path / "o"
+    args = ("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out, "--for", "press")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(next(out.rglob("*.pdf"))) as pdf:
+        assert int(pdf.Root.OutputIntents[0].DestOutputProfile.N) == 4
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"shop.icc"', '"../../../shop.icc"'),
+                    encoding="utf-8")
+    bad = run_cli(*args)
+    assert bad.returncode == 2 and "press.icc_profile: expected a file inside" in bad.stderr

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench golden system-deps clean
+.PHONY: demo test lint bench golden docs system-deps clean
 
 # The venv is rebuilt when the dependencies change.
 $(STAMP): pyproject.toml
@@ -33,6 +33,10 @@ test: lint
 golden: $(STAMP)
 	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py -p no:randomly || true
 	@ls -1 tests/golden/*.png
+
+# The folding diagrams in docs/, drawn from real tri-fold builds of the example clinics.
+docs: $(STAMP)
+	$(BIN)/python tools/folding_diagram.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py

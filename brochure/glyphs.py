@@ -26,8 +26,8 @@ def drawable() -> frozenset[int]:
     return frozenset(points)
 
 
-# Section fields that never reach the page.
-_NOT_PRINTED = ("id", "figure", "source")
+# Section fields that never reach the page: a reviewer's name needs no glyphs.
+_NOT_PRINTED = ("id", "figure", "source", "reviewed_by")
 
 
 def _texts(value, prefix: str) -> Iterator[tuple[str, str]]:

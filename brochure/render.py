@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from . import figures
 from .assets import bundled_roots, fonts_dir, templates_dir
-from .bidi import arabic_digits, direction_of
+from .bidi import arabic_digits, direction_of, keep_numbers_with_words
 from .clinic import Clinic
 from .content import Topic, interface_words
 from .errors import BrochureError, Problem, display_path
@@ -77,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["dir"] = direction_of
     env.filters["arabic_digits"] = arabic_digits
+    env.filters["nb"] = keep_numbers_with_words
     return env
 
 
@@ -135,8 +136,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "logo_url": clinic.logo.as_uri() if clinic.logo else None,
         "topic": topic,
         "sections": sections,
-        "single_columns": {lang: _single_language_columns(sections, lang, layout == "bilingual-pages")
-                           for lang in languages},
+        "single_columns": {lang: _single_language_columns(sections, lang, True) for lang in languages},
+        "single_rows": [[*sections, "contact"][i:i + 2] for i in range(0, len(sections) + 1, 2)],
         "trifold": _trifold(sections, from_right, sheet) if layout == "trifold" else None,
         "words": words,
         "version_line": {

@@ -27,9 +27,13 @@ def as_pdfium_reads_rtl(phrase: str) -> str:
     return ARABIC_DIGIT_RUN.sub(lambda m: m.group()[::-1], phrase)
 
 
+_DIGIT_RUN = re.compile("[-\u0660-\u0669]*[\u0660-\u0669][-\u0660-\u0669]*")
+
+
 def arabic_letters(text: str) -> str:
     """pdfium emits Arabic tanween and harakat as separate characters wrapped in spaces, often a
-    word away from their letter ("نسبي ً ا" for "نسبيًا"). Arabic phrases are therefore compared
-    as their letters and digits in order, without marks and spaces: logical order is still checked
-    character by character."""
-    return re.sub(r"[\s\u064b-\u0652]", "", text)
+    word away from their letter ("نسبي ً ا" for "نسبيًا"), and reorders a digit run that starts a
+    right-to-left line ("٥-٦" as "-٥٦"). Arabic phrases are therefore compared as their letters in
+    order, each digit run standing as "#": letter order is still checked character by character,
+    and digit order is checked on the page by glyph position (test_layout)."""
+    return _DIGIT_RUN.sub("#", re.sub(r"[\s\u064b-\u0652]", "", text))

@@ -107,3 +107,21 @@ def test_contact_block_links_are_clickable(built, key, links):
             if action and "/URI" in action:
                 found.add(str(action["/URI"]))
     assert links <= found
+
+
+@pytest.mark.parametrize("key", ["al-noor", "harbor-spine", "al-noor:a4:ar"])
+def test_arabic_number_ranges_read_right_to_left_beside_their_unit(built, key):
+    """٥-٦ بوصات: in the Arabic text ٥ is read first, so it sits to the right of ٦, and the unit
+    follows on its left, on the same line."""
+    with pdfplumber.open(built[key]) as pdf:
+        page = pdf.pages[0]
+        fives = [c for c in page.chars if c["text"] == "٥" and c["size"] >= 13.5]
+        found = False
+        for five in fives:
+            line = _line_chars(page.chars, five)
+            six = [c for c in line if c["text"] == "٦" and five["x0"] - 12 < c["x0"] < five["x0"]]
+            if six:
+                found = True
+                unit = "".join(c["text"] for c in line if c["x1"] <= six[0]["x0"])
+                assert unit.endswith("تاصوب") or "تاصوب" in unit[-12:], unit  # بوصات, glyphs left to right
+        assert found, "the range ٥-٦ was not found in the Arabic text"

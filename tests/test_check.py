@@ -6,10 +6,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 
+import arabic_reshaper
 import jsonschema
 import pytest
+from bidi import get_display
 from PIL import Image
+
+import brochure
+from brochure.render import render_pdf
 
 from .conftest import EXAMPLES, copy_clinic, run_cli
 
@@ -370,6 +376,77 @@ def test_the_example_logos_pass_svg_png_and_jpeg(tmp_path, examples):
     Image.new("RGB", (800, 600), "#0B5563").save(out, "JPEG")
     result, found = logo_errors(tmp_path, "logo.jpg", out.getvalue(), "")
     assert result.returncode == 0 and found == []
+
+
+# --- output: the PDFs ----------------------------------------------------------------------------
+
+def test_pdfs_built_by_brochure_pass(built):
+    out = built["al-noor"].parent.parent
+    result = run_cli("check", "--all", "--clinics-dir", EXAMPLES, "--out", out)
+    assert result.returncode == 0, result.stdout
+    assert str(out) not in result.stdout
+
+
+def test_a_pdf_with_pre_shaped_arabic_system_fonts_and_the_wrong_pages_fails(tmp_path):
+    """A PDF in the output folder made some other way: every output check has something to say."""
+    clinic = brochure.load_clinic(spoilt(tmp_path))
+    shaped = get_display(arabic_reshaper.reshape("جراحة العمود الفقري طفيفة التوغل"))
+    page = f'<p lang="ar" dir="rtl">{shaped}</p>'
+    html = (f"<html><head><style>@page {{ size: A5 }} p {{ break-after: page }}</style></head>"
+            f"<body>{page * 3}</body></html>")
+    pdf = tmp_path / "out" / "x" / "x-miss-sheet-a4-ar-en-office.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(render_pdf(html, clinic).pdf)
+    result = check(tmp_path)
+    assert result.returncode == 2
+    errors = [line.removeprefix(f"error: {pdf.relative_to(tmp_path)}: ") for line in findings(result)]
+    assert any(line.startswith("uses the system font ") for line in errors), errors
+    assert [line for line in errors if not line.startswith("uses the system font ")] == [
+        "the text layer holds 84 pre-shaped Arabic letters (presentation forms): search, copy and "
+        "screen readers get the wrong characters; pass Arabic unshaped, then build it again with this "
+        "brochure",
+        "has 3 pages; a leaflet is one sheet, front and back; build it again with this brochure",
+        "page 1: is 148.0 × 210.0 mm, not A4 (210 × 297 mm); build it again with this brochure",
+        "page 2: is 148.0 × 210.0 mm, not A4 (210 × 297 mm); build it again with this brochure",
+        "page 3: is 148.0 × 210.0 mm, not A4 (210 × 297 mm); build it again with this brochure"]
+
+
+def test_a_pdf_older_than_its_clinic_is_a_warning(tmp_path, built):
+    spoilt(tmp_path)
+    pdf = tmp_path / "out" / "x" / "x-miss-sheet-a4-ar-en-office.pdf"
+    pdf.parent.mkdir(parents=True)
+    shutil.copy(built["al-noor"], pdf)
+    os.utime(pdf, (0, 0))
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    stale = [line for line in findings(result, "warning") if "out/x/" in line]
+    assert len(stale) == 1 and stale[0].startswith(
+        "warning: out/x/x-miss-sheet-a4-ar-en-office.pdf: was built before clinics/x/clinic.toml, ")
+
+
+def test_render_checks_a_fresh_leaflet(tmp_path):
+    spoilt(tmp_path, "harbor-spine")
+    result = check(tmp_path, "--render")
+    assert result.returncode == 0, result.stdout
+    assert "rendered" not in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_reports_text_that_overflows_its_column(tmp_path):
+    spoilt(tmp_path, "harbor-spine", old='"2100 Michigan Avenue, Dearborn, MI 48124, USA"',
+           new='"' + "Building" * 20 + ' 2100 Michigan Avenue, Dearborn, MI 48124, USA"')
+    result = check(tmp_path, "--render")
+    assert result.returncode == 2
+    assert any(line.startswith("error: clinics/x/clinic.toml: text overflows: ") and "BuildingBuilding"
+               in line for line in findings(result)), result.stdout
+
+
+def test_render_waits_until_the_errors_are_fixed(tmp_path):
+    spoilt(tmp_path, old='primary = "#0B5563"', new='primary = "#FFD000"')
+    result = check(tmp_path, "--render")
+    assert result.returncode == 2
+    assert ("warning: clinics/x/clinic.toml: not rendered because of the errors above; fix them, then "
+            "check again") in findings(result, "warning")
 
 
 # --- the JSON report ---------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..clinic import Clinic, load_clinic
 from ..content import Topic, load_topic
-from ..errors import BrochureError
-from . import colour, coverage, logo, parity, plain_language, review
+from ..errors import BrochureError, display_path
+from . import colour, coverage, logo, output, parity, plain_language, review
 from .findings import EDITIONS, ERROR, TOPIC, WARNING, Finding, from_problems
 
 __all__ = ["EDITIONS", "ERROR", "WARNING", "Finding", "check_clinic", "refuse_errors"]
@@ -19,7 +19,8 @@ def check_clinic(folder: str | Path, edition: str = "office", render: bool = Fal
                  out_dir: Path | None = None, today: dt.date | None = None) -> list[Finding]:
     """Every finding for the clinic in `folder`, for leaflets meant for `edition`.
 
-    Review dates are judged on `today` (default: the real today). The other checks need a valid
+    Review dates are judged on `today` (default: the real today). The clinic's PDFs in `out_dir`
+    are checked, and with `render` a leaflet rendered in memory. The other checks need a valid
     configuration: while clinic.toml or a section file has a mistake, only those are reported.
     """
     if edition not in EDITIONS:
@@ -29,7 +30,14 @@ def check_clinic(folder: str | Path, edition: str = "office", render: bool = Fal
         topic = load_topic(TOPIC)
     except BrochureError as exc:
         return from_problems("config", exc.problems)
-    return leaflet_findings(clinic, topic, edition, today or dt.date.today())
+    found = leaflet_findings(clinic, topic, edition, today or dt.date.today())
+    # A render would stop at the same errors (build checks first), so it waits until they are fixed.
+    blocked = render and any(f.severity == ERROR for f in found)
+    found += output.findings(clinic, edition, out_dir=out_dir, render=render and not blocked)
+    if blocked:
+        found.append(Finding(WARNING, "output", display_path(clinic.config_file), "",
+                             "not rendered because of the errors above", "fix them, then check again"))
+    return found
 
 
 def leaflet_findings(clinic: Clinic, topic: Topic, edition: str, today: dt.date) -> list[Finding]:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pdfcheck, prepress
+from .checks import refuse_errors
 from .clinic import LANGUAGE_ORDERS, PAPERS, Clinic
 from .content import load_topic
 from .errors import BrochureError, Problem, display_path
-from .glyphs import missing_glyph_problems
 from .render import DENSITIES, EDITIONS, LAYOUTS, leaflet_html, render_pdf
 
 PAGES = {"sheet": 2, "bilingual-pages": 2, "trifold": 2}  # one sheet: front and back
@@ -52,8 +52,7 @@ def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str,
     _choice(edition, EDITIONS, "--for")
     if layout == "bilingual-pages" and len(languages) != 2:
         raise BrochureError.single("--languages", "", "bilingual-pages needs two languages, e.g. ar,en")
-    if missing := missing_glyph_problems(clinic):
-        raise BrochureError(missing)
+    refuse_errors(clinic, edition)  # what `brochure check` calls an error (glyphs among them)
     topic = load_topic("miss")
     where = display_path(clinic.config_file)
     press = edition == "press"

@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 
 from .assets import fonts_dir
 from .clinic import Clinic
-from .errors import Problem, display_path
+from .errors import display_path
 
 
 @cache
@@ -76,7 +76,3 @@ def missing_glyphs(clinic: Clinic) -> list[MissingGlyph]:
                 continue
             missing.append(MissingGlyph(display_path(file or clinic.config_file), key, char))
     return missing
-
-
-def missing_glyph_problems(clinic: Clinic) -> list[Problem]:
-    return [Problem(m.file, m.field, f"{m.message}; {FIX}") for m in missing_glyphs(clinic)]

@@ -140,6 +140,15 @@ def test_opening_hours_that_differ_between_the_languages_are_an_error(tmp_path):
     assert "٥ (5) only in Arabic" in result.stdout
 
 
+def test_an_address_number_in_one_language_only_is_a_warning(tmp_path):
+    """An Arabic address may fairly leave out the postal code; a reviewer should still look."""
+    spoilt(tmp_path, "harbor-spine", old="ميشيغان ٤٨١٢٤", new="ميشيغان")
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert ("warning: clinics/x/clinic.toml: contact.address: the languages give different numbers: "
+            "48124 only in English; make both say the same") in result.stdout
+
+
 def test_a_section_with_only_a_heading_in_one_language_is_an_error(tmp_path):
     folder = spoilt(tmp_path)
     write_section(folder, {"heading": "Parking", "paragraphs": ["Park on level B2."]},
@@ -447,6 +456,42 @@ def test_render_waits_until_the_errors_are_fixed(tmp_path):
     assert result.returncode == 2
     assert ("warning: clinics/x/clinic.toml: not rendered because of the errors above; fix them, then "
             "check again") in findings(result, "warning")
+
+
+# --- build runs the error-level checks first --------------------------------------------------------
+
+def build(tmp_path, *args):
+    return run_cli("build", "--clinic", "x", "--clinics-dir", "clinics", "--out", "out", *args, cwd=tmp_path)
+
+
+def test_build_refuses_an_error_level_finding_naming_it(tmp_path):
+    spoilt(tmp_path, old='primary = "#0B5563"', new='primary = "#FFD000"')
+    result = build(tmp_path)
+    assert result.returncode == 2
+    assert ("error: clinics/x/clinic.toml: brand.primary: white text on #FFD000 in the masthead has "
+            "contrast 1.4:1, needs 4.5:1") in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_refuses_numbers_that_differ_between_the_languages(tmp_path):
+    spoilt(tmp_path, "harbor-spine", old="8 am to 5 pm", new="8 am to 6 pm")
+    result = build(tmp_path)
+    assert result.returncode == 2
+    assert ("error: clinics/x/clinic.toml: contact.hours: the languages give different numbers"
+            in result.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_goes_ahead_on_warnings_and_press_stops_on_a_missing_review(tmp_path):
+    folder = spoilt(tmp_path)
+    write_section(folder, {"heading": "Parking", "items": ["Park on level B2."]},
+                  {"heading": "المواقف", "items": ["المواقف في الطابق ب٢."]}, review="")
+    office = build(tmp_path)
+    assert office.returncode == 0, office.stderr
+    assert "warning" not in office.stderr  # warnings are for `brochure check` to report
+    press = build(tmp_path, "--for", "press")
+    assert press.returncode == 2
+    assert 'clinics/x/sections/parking.toml: section: "Parking" has no reviewed_by' in press.stderr
 
 
 # --- the JSON report ---------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 import brochure
 from brochure.assets import bundled_roots
+from brochure.content import load_topic
 from brochure.fetcher import LocalOnlyFetcher
+from brochure.render import leaflet_html, render_pdf
 
 from .conftest import copy_clinic, run_cli
 from .pdftext import pdfium_text
@@ -46,9 +48,15 @@ def test_svg_logo_cannot_read_outside_the_clinic_folder(tmp_path, reference):
     out = tmp_path / "out"
     result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
     assert result.returncode == 2
-    assert "refused to read" in result.stderr or "rendering problem" in result.stderr
+    # The logo check names the reference before anything renders...
+    assert f"logo.svg: <image> refers to {reference}, outside the logo" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+    # ...and the renderer's fetcher refuses it too, should anything get past the check.
+    clinic = brochure.load_clinic(folder)
+    with pytest.raises(brochure.BrochureError) as caught:
+        render_pdf(leaflet_html(clinic, load_topic(), ("ar", "en"), "a4"), clinic)
+    assert "refused to read" in str(caught.value) or "rendering problem" in str(caught.value)
 
 
 def test_fetcher_serves_clinic_files_and_assets_only(tmp_path):

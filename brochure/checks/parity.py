@@ -46,17 +46,18 @@ def findings(clinic: Clinic, topic: Topic) -> list[Finding]:
         found += _numbers(where, placed.name + ": ", _words(en), _words(ar))
         found += _lengths(where, placed.name, _words(en), _words(ar))
     # Text outside sections that carries numbers a patient acts on: the incision lengths of the
-    # figure, the clinic's address and opening hours. (Names are left alone: a number in one
-    # language of a name is usually part of the brand.)
+    # figure, the clinic's opening hours and address. An address may fairly leave out a postal code
+    # in one language, so there it is a warning. (Names are left alone: a number in one language
+    # of a name is usually part of the brand.)
     for index, bar in enumerate(topic.incision_bars):
         found += _numbers((topic_file(), f"figure.incisions.bars[{index}]"), "", bar.label.en, bar.label.ar)
     found += _numbers((topic_file(), "figure.incisions.caption"), "", topic.incision_caption.en,
                       topic.incision_caption.ar)
-    contact: dict[str, Bilingual | None] = {"contact.address": clinic.contact.address,
-                                            "contact.hours": clinic.contact.hours}
-    for key, text in contact.items():
+    contact: dict[str, tuple[Bilingual | None, str]] = {
+        "contact.address": (clinic.contact.address, WARNING), "contact.hours": (clinic.contact.hours, ERROR)}
+    for key, (text, severity) in contact.items():
         if text is not None:
-            found += _numbers((display_path(clinic.config_file), key), "", text.en, text.ar)
+            found += _numbers((display_path(clinic.config_file), key), "", text.en, text.ar, severity)
     return found
 
 
@@ -100,7 +101,7 @@ def spelled_numbers(text: str, language: str) -> set[str]:
     return found
 
 
-def _numbers(where, name: str, en: str, ar: str) -> list[Finding]:
+def _numbers(where, name: str, en: str, ar: str, severity: str = ERROR) -> list[Finding]:
     in_en, in_ar = numbers(en), numbers(ar)
     only_en = sorted(in_en - in_ar - spelled_numbers(ar, "ar"), key=float)
     only_ar = sorted(in_ar - in_en - spelled_numbers(en, "en"), key=float)
@@ -111,7 +112,7 @@ def _numbers(where, name: str, en: str, ar: str) -> list[Finding]:
         differences.append(f"{', '.join(only_en)} only in English")
     if only_ar:
         differences.append(f"{', '.join(f'{arabic_digits(n)} ({n})' for n in only_ar)} only in Arabic")
-    return [Finding(ERROR, "parity", *where, f"{name}the languages give different numbers: "
+    return [Finding(severity, "parity", *where, f"{name}the languages give different numbers: "
                     + "; ".join(differences),
                     "make both say the same (Arabic-Indic digits count as digits: ٥ is 5)")]
 

@@ -15,6 +15,7 @@ from .errors import BrochureError, Problem, display_path
 from .render import DENSITIES, EDITIONS, LAYOUTS, leaflet_html, render_pdf
 
 PAGES = {"sheet": 2, "bilingual-pages": 2, "trifold": 2}  # one sheet: front and back
+SCREEN_PAGES = 6  # the screen edition is read on a screen: no sheet to fit, but still a leaflet
 PRINT_DPI = 300  # what print shops ask of images at their printed size
 
 
@@ -42,7 +43,7 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> None:
 
 
 def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
-                 *, layout: str = "sheet", edition: str = "office") -> Leaflet:
+                 *, layout: str = "sheet", edition: str = "office", patient=None) -> Leaflet:
     """Render and check one leaflet; raise BrochureError when it would not be fit to hand out."""
     paper = paper or clinic.paper
     languages = tuple(languages or clinic.languages)
@@ -50,21 +51,25 @@ def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str,
     _choice(",".join(languages), LANGUAGE_ORDERS, "--languages")
     _choice(layout, LAYOUTS, "--layout")
     _choice(edition, EDITIONS, "--for")
+    if edition == "screen" and layout != "sheet":
+        raise BrochureError.single("--layout", "", "the screen edition has one layout: leave out --layout")
     if layout == "bilingual-pages" and len(languages) != 2:
         raise BrochureError.single("--languages", "", "bilingual-pages needs two languages, e.g. ar,en")
     refuse_errors(clinic, edition)  # what `brochure check` calls an error (glyphs among them)
     topic = load_topic("miss")
     where = display_path(clinic.config_file)
     press = edition == "press"
-    options = {"pdf_variant": "pdf/x-4"} if press else {}
+    options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
+    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
     for density in DENSITIES:
-        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition)
+        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                            patient=patient)
         rendered = render_pdf(html, clinic, options=options, extra_roots=roots)
-        if rendered.page_count <= PAGES[layout] and not rendered.overflows:
+        if rendered.page_count <= page_limit and not rendered.overflows:
             break
     else:
-        if rendered.page_count > PAGES[layout]:
+        if rendered.page_count > page_limit:
             raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
     problems = [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
     facts = pdfcheck.inspect_pdf(rendered.pdf)

@@ -59,10 +59,11 @@ def inch_ticks(width_mm: float, inches: int, from_right: bool,
             for i in range(inches + 1)]
 
 
-def qr_svg(url: str, colour: str) -> Markup:
+def qr_svg(url: str, colour: str, title: str = "") -> Markup:
     """The website as a vector QR code (error correction M survives a smudged print)."""
     code = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
     code.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
-              dark=colour, light=None, border=2, svgclass="qr", lineclass=None)
-    return Markup(out.getvalue().decode("ascii"))
+              dark=colour, light=None, border=2, svgclass="qr", lineclass=None,
+              title=title or None)  # a tagged PDF takes the figure's alternative text from it
+    return Markup(out.getvalue().decode("utf-8"))  # segno escapes the title for XML

@@ -22,13 +22,16 @@ from .content import Topic, interface_words
 from .errors import BrochureError, Problem, display_path
 from .fetcher import LocalOnlyFetcher
 from .prepress import cmyk_profile
+from .tagging import install as tag_languages
+
+tag_languages()
 
 PAPER = {  # CSS page size, and the sheet's size in mm (portrait)
     "a4": {"css": "A4", "width_mm": 210.0, "height_mm": 297.0},
     "letter": {"css": "letter", "width_mm": 215.9, "height_mm": 279.4},
 }
 LAYOUTS = ("sheet", "trifold", "bilingual-pages")
-EDITIONS = ("office", "press")
+EDITIONS = ("office", "press", "screen")
 BLEED_MM = 3.0
 SIDE_MARGIN_MM = 12.0  # matches @page margin in templates/css/leaflet.css
 FIGURE_INSET_MM = 4.0
@@ -99,7 +102,8 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
-                 density: str = "normal", *, layout: str = "sheet", edition: str = "office") -> str:
+                 density: str = "normal", *, layout: str = "sheet", edition: str = "office",
+                 patient=None) -> str:
     """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2."""
     words = interface_words()
     primary = languages[0]
@@ -127,7 +131,11 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "density": density,
         "primary": primary,
         "bilingual": len(languages) == 2,
-        "page_per_language": layout == "bilingual-pages",
+        # one language per side (bilingual-pages) or one after the other (screen): element ids
+        # carry the language, and the screen edition's reading order is language by language
+        "page_per_language": layout == "bilingual-pages" or edition == "screen",
+        "stacked": layout == "bilingual-pages" and edition != "screen",
+        "patient": _patient_context(patient, languages) if patient else None,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "stylesheets": {name: (templates_dir() / "css" / f"{name}.css").resolve().as_uri()
@@ -152,10 +160,34 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
             "ticks": figures.inch_ticks(figure_width, 6, from_right, scale),
             "caption": caption,
         },
-        "qr": figures.qr_svg(clinic.contact.website, "#000000"),
+        # per language: a tagged PDF reads each figure's alternative text in the language around it
+        "qr": {lang: figures.qr_svg(clinic.contact.website, "#000000",
+                                    words["qr_alt"][lang].format(website=clinic.contact.website))
+               for lang in ("ar", "en")},
         "created": topic.reviewed_on.isoformat(),
     }
-    return _environment().get_template(f"{layout}.html.j2").render(context)
+    template = "screen" if edition == "screen" else layout
+    return _environment().get_template(f"{template}.html.j2").render(context)
+
+
+def _patient_context(patient, languages) -> dict:
+    """The personal cover block: name in its own direction, the appointment in each language."""
+    return {
+        "name": patient.name,
+        "name_dir": direction_of(patient.name),
+        "surgeon": patient.surgeon,
+        "note": patient.note,
+        "appointment": {lang: format_appointment(patient.appointment, lang) for lang in languages},
+    }
+
+
+def format_appointment(moment, language: str) -> str:
+    """Arabic month and day names with Arabic-Indic digits in Arabic; English in English."""
+    from babel.dates import format_datetime
+
+    if language == "ar":
+        return arabic_digits(format_datetime(moment, "EEEE d MMMM y، HH:mm", locale="ar"))
+    return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale="en_GB")
 
 
 # Rough characters per line in one of two columns (12pt Latin, 14pt Naskh): enough to balance.

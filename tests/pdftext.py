@@ -10,9 +10,9 @@ import pypdfium2 as pdfium
 ARABIC_DIGIT_RUN = re.compile("[٠-٩]+(?:[-.,:٫][٠-٩]+)*")
 
 
-def pdfium_text(path: Path) -> str:
+def pdfium_text(source: Path | bytes) -> str:
     """All pages' text as pdfium extracts it, whitespace folded to single spaces."""
-    document = pdfium.PdfDocument(str(path))
+    document = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
     try:
         text = " ".join(page.get_textpage().get_text_range() for page in document)
     finally:

@@ -1,0 +1,144 @@
+"""The screen edition and a patient's own copy, read from the written PDF: tags, languages,
+reading order, alternative text, bookmarks, links, size, and byte-for-byte reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pikepdf
+import pytest
+
+import brochure
+from brochure.patients import Patient
+from brochure.personal import make_personal_leaflet
+
+from .conftest import EXAMPLES, run_cli
+from .pdftext import arabic_letters, pdfium_text
+
+PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
+                     "Dr. Omar Haddad", "صائمة من منتصف الليل")
+PATIENT_EN = Patient("P-0043", "John O'Neil", "j@example.com", "en", dt.datetime(2026, 12, 9, 15, 0),
+                     None, "Bring your MRI")
+
+
+@pytest.fixture(scope="module")
+def screen(tmp_path_factory):
+    out = tmp_path_factory.mktemp("screen")
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", out,
+                     "--for", "screen")
+    assert result.returncode == 0, result.stderr
+    path = out / "al-noor" / "al-noor-miss-sheet-a4-ar-en-screen.pdf"
+    assert f"{path.stat().st_size / 1024:.0f} KB" in result.stdout  # the size is in the summary
+    return path
+
+
+@pytest.fixture(scope="module")
+def personal():
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}
+
+
+def structure(path_or_bytes):
+    """(tag, language in force, alternative text) for every structure element, in tree order."""
+    found = []
+    with pikepdf.open(path_or_bytes) as pdf:
+        def walk(element, language):
+            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+                return
+            language = str(element.get("/Lang", language) or "") or language
+            found.append((str(element.S), language, str(element.get("/Alt", ""))))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid, language)
+        walk(pdf.Root.StructTreeRoot.K[0], str(pdf.Root.get("/Lang", "")))
+    return found
+
+
+def test_screen_edition_is_tagged_pdf_ua(screen):
+    with pikepdf.open(screen) as pdf:
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+        assert pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.Root.Lang) == "ar"  # the leading language
+        title = str(pdf.docinfo.Title)
+        assert "جراحة العمود الفقري طفيفة التوغل" in title and "Minimally Invasive Spine Surgery" in title
+
+
+def test_each_language_is_tagged_with_its_own_language(screen):
+    elements = structure(screen)
+    headings = [(tag, lang) for tag, lang, _ in elements if tag in ("/H1", "/H2")]
+    assert ("/H1", "ar") in headings and ("/H1", "en") in headings
+    assert {lang for tag, lang in headings if tag == "/H2"} == {"ar", "en"}
+
+
+def test_reading_order_is_leading_language_then_the_other(screen, personal):
+    for source, first in ((screen, "ar"), (io.BytesIO(personal["en"]), "en")):
+        languages = [lang for tag, lang, _ in structure(source) if tag in ("/H1", "/H2")]
+        switch = languages.index("en" if first == "ar" else "ar")
+        assert set(languages[:switch]) == {first} and first not in languages[switch:]
+
+
+def test_every_figure_has_alternative_text_in_its_language(screen):
+    figures = [(lang, alt) for tag, lang, alt in structure(screen) if tag == "/Figure"]
+    assert len(figures) >= 8
+    for lang, alt in figures:
+        assert alt, "a figure without alternative text"
+        assert any("\u0621" <= c <= "\u064a" for c in alt) == (lang == "ar"), (lang, alt)
+
+
+def test_bookmarks_for_every_section_in_both_languages(screen):
+    with pikepdf.open(screen) as pdf, pdf.open_outline() as outline:
+        titles = []
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop(0)
+            titles.append(item.title)
+            stack.extend(item.children)
+    for heading in ("What is MISS?", "Conditions it can treat", "Contact us",
+                    "ما هي جراحة العمود الفقري طفيفة التوغل؟", "تواصل معنا"):
+        assert heading in titles
+
+
+def test_contact_links_are_clickable(screen):
+    with pikepdf.open(screen) as pdf:
+        uris = {str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a}
+    assert {"tel:+97141234567", "mailto:care@alnoor-spine.example",
+            "https://alnoor-spine.example/miss"} <= uris
+
+
+def test_screen_edition_is_small_and_reproducible(screen, tmp_path):
+    assert screen.stat().st_size <= 150 * 1024
+    again = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                    "--for", "screen")
+    assert again.returncode == 0
+    assert (tmp_path / "al-noor" / screen.name).read_bytes() == screen.read_bytes()
+
+
+def test_personal_copy_names_the_patient_in_their_language_first(personal):
+    arabic_copy = pdfium_text(personal["ar"])
+    assert arabic_letters("فاطمة الزهراء") in arabic_letters(arabic_copy)
+    assert "Dr. Omar Haddad" in arabic_copy
+    assert "ديسمبر" in arabic_copy and "December" in arabic_copy  # the appointment in each language
+    assert arabic_copy.index("ديسمبر") < arabic_copy.index("December")
+    english_copy = pdfium_text(personal["en"])
+    assert "John O'Neil" in english_copy and "Bring your MRI" in english_copy
+    assert english_copy.index("December") < english_copy.index("ديسمبر")
+    assert all(len(pdf) <= 150 * 1024 for pdf in personal.values())
+
+
+def test_personal_details_are_inside_the_structure_tree(personal):
+    with pikepdf.open(io.BytesIO(personal["en"])) as pdf:
+        sections = [e for e in pdf.Root.StructTreeRoot.K[0].K if isinstance(e, pikepdf.Dictionary)]
+        assert sections
+    tags = structure(io.BytesIO(personal["en"]))
+    assert ("/P", "en", "") in tags and any(lang == "ar" for _, lang, _ in tags)
+    # the English copy's Arabic cover block is tagged Arabic; every font stays bundled
+    from brochure import pdfcheck
+    assert pdfcheck.font_problems(pdfcheck.inspect_pdf(personal["en"]).fonts) == []
+
+
+def test_screen_edition_has_one_layout(tmp_path):
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--for", "screen", "--layout", "trifold")
+    assert result.returncode == 2 and "one layout" in result.stderr

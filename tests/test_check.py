@@ -196,7 +196,7 @@ def test_a_brand_colour_white_text_cannot_be_read_on_is_an_error_with_a_darker_s
     assert result.returncode == 2
     assert findings(result) == [
         "error: clinics/x/clinic.toml: brand.primary: white text on #FFD000 in the masthead has "
-        "contrast 1.4:1, needs 4.5:1; headings in it on white paper need 3:1 too; try #8F7400"]
+        "contrast 1.4:1, needs 4.5:1, and headings in it on white paper need 3:1; try #8F7400"]
 
 
 def test_a_brand_colour_that_passes_in_colour_but_not_in_grey_is_a_warning(tmp_path):

@@ -39,7 +39,7 @@ def findings(clinic: Clinic) -> list[Finding]:
     failing = [use for use in PRIMARY if contrast(colour, WHITE) < use.needs]
     if failing:
         ratio = contrast(colour, WHITE)
-        also = "".join(f"; {use.where.format(colour='it')} need {_ratio(use.needs)} too"
+        also = "".join(f", and {use.where.format(colour='it')} need {_ratio(use.needs)}"
                        for use in failing[1:])
         return [Finding(ERROR, "colour", *where,
                         f"{failing[0].where.format(colour=colour)} has contrast {_ratio(ratio)}, "

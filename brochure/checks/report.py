@@ -16,8 +16,8 @@ def distinct(results: dict[str, list[Finding]]) -> list[Finding]:
 
 
 def lines(results: dict[str, list[Finding]], edition: str) -> list[str]:
-    """The human report: one line per distinct finding, then a summary line."""
-    found = distinct(results)
+    """The human report: one line per distinct finding, errors first, then a summary line."""
+    found = sorted(distinct(results), key=lambda f: f.severity != ERROR)
     errors = sum(f.severity == ERROR for f in found)
     count = len(results)
     summary = (f"{count} clinic{'s' if count != 1 else ''} checked for {edition}: "

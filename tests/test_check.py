@@ -441,6 +441,15 @@ def test_render_checks_a_fresh_leaflet(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_the_screen_edition_is_rendered_and_its_pdfs_pass(tmp_path):
+    spoilt(tmp_path, "harbor-spine")
+    built = build(tmp_path, "--for", "screen")
+    assert built.returncode == 0, built.stderr
+    result = check(tmp_path, "--for", "screen", "--render")
+    assert result.returncode == 0, result.stdout
+    assert "out/x/" not in result.stdout and "rendered" not in result.stdout
+
+
 def test_render_reports_text_that_overflows_its_column(tmp_path):
     spoilt(tmp_path, "harbor-spine", old='"2100 Michigan Avenue, Dearborn, MI 48124, USA"',
            new='"' + "Building" * 20 + ' 2100 Michigan Avenue, Dearborn, MI 48124, USA"')

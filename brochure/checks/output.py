@@ -1,6 +1,7 @@
 """Output: the PDFs themselves, built earlier into the output folder or rendered for the check:
-Arabic as base letters in the text layer, only bundled fonts and all embedded, one sheet on the
-paper the file name says, the press marks a print shop needs, and not older than their inputs."""
+Arabic as base letters in the text layer, only bundled fonts and all embedded, one sheet (a few
+pages on screen) on the paper the file name says, the press marks a print shop needs, and not
+older than their inputs."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from .. import pdfcheck, prepress
 from ..assets import content_dir
 from ..clinic import Clinic
 from ..errors import BrochureError, display_path
-from ..render import PAPER
+from ..render import EDITIONS, PAPER
 from .findings import ERROR, WARNING, Finding
 
-PAGES = (1, 2)  # one sheet, front and back
 MM = 72 / 25.4
 SIZE_TOLERANCE_MM = 0.5
 
@@ -27,7 +27,8 @@ def findings(clinic: Clinic, edition: str, *, out_dir: Path | None, render: bool
         for path in sorted((out_dir / clinic.slug).glob(f"{clinic.slug}-miss-*.pdf")):
             parts = path.stem.split("-")
             paper = next((p for p in PAPER if p in parts), None)
-            found += pdf_findings(path.read_bytes(), display_path(path), paper, parts[-1] == "press")
+            built_for = parts[-1] if parts[-1] in EDITIONS else "office"
+            found += pdf_findings(path.read_bytes(), display_path(path), paper, built_for)
             found += _stale(clinic, path)
     if render:
         found += _rendered(clinic, edition)
@@ -38,16 +39,21 @@ def _rendered(clinic: Clinic, edition: str) -> list[Finding]:
     # build runs the checks first, so it is imported here, when a render is asked for
     from ..build import make_leaflet
 
-    press = edition == "press"  # the screen edition is the office PDF, judged more strictly
     try:
-        leaflet = make_leaflet(clinic, edition="press" if press else "office")
+        leaflet = make_leaflet(clinic, edition=edition)
     except BrochureError as exc:
         return [Finding(ERROR, "output", p.file, p.field, p.message) for p in exc.problems]
-    return pdf_findings(leaflet.pdf, f"{leaflet.filename} (rendered, not written)", leaflet.paper, press)
+    return pdf_findings(leaflet.pdf, f"{leaflet.filename} (rendered, not written)", leaflet.paper, edition)
 
 
-def pdf_findings(pdf: bytes, file: str, paper: str | None, press: bool) -> list[Finding]:
-    """What a printer and a reader's software meet in one PDF."""
+def _most_pages(edition: str) -> int:
+    from ..build import PAGES, SCREEN_PAGES  # imported when needed, as above
+
+    return SCREEN_PAGES if edition == "screen" else max(PAGES.values())
+
+
+def pdf_findings(pdf: bytes, file: str, paper: str | None, edition: str) -> list[Finding]:
+    """What a printer and a reader's software meet in one PDF built for `edition`."""
     def error(message: str, hint: str, field: str = "") -> Finding:
         return Finding(ERROR, "output", file, field, message, hint)
 
@@ -60,8 +66,10 @@ def pdf_findings(pdf: bytes, file: str, paper: str | None, press: bool) -> list[
                            "forms): search, copy and screen readers get the wrong characters",
                            "pass Arabic unshaped, then " + rebuild))
     pages = PdfReader(io.BytesIO(pdf)).pages
-    if not PAGES[0] <= len(pages) <= PAGES[-1]:
-        found.append(error(f"has {len(pages)} pages; a leaflet is one sheet, front and back", rebuild))
+    most = _most_pages(edition)
+    if not 1 <= len(pages) <= most:
+        what = f"up to {most} pages on screen" if edition == "screen" else "one sheet, front and back"
+        found.append(error(f"has {len(pages)} pages; a leaflet is {what}", rebuild))
     papers = [paper] if paper else list(PAPER)
     for number, page in enumerate(pages, start=1):
         # the trim is the finished sheet; office PDFs have no TrimBox and pypdf gives the page
@@ -71,7 +79,7 @@ def pdf_findings(pdf: bytes, file: str, paper: str | None, press: bool) -> list[
                                    f"{PAPER[name]['height_mm']:g} mm)" for name in papers)
             found.append(error(f"is {size[0]:.1f} × {size[1]:.1f} mm, not {expected}",
                                rebuild, f"page {number}"))
-    if press:
+    if edition == "press":
         found += [error(problem, "build it with --for press") for problem in prepress.press_problems(pdf)]
     return found
 

@@ -33,3 +33,13 @@ def content_dir() -> Path:
 def bundled_roots() -> tuple[Path, ...]:
     """Every folder WeasyPrint may read from besides the clinic's own."""
     return (templates_dir(), fonts_dir())
+
+
+# Brackets for Arabic text come from their own font (see fonts/README.md): code points, and the
+# file that draws them. Used by the @font-face rule and by the glyph-coverage check.
+BRACKETS_FONT = "Amiri-Regular"
+BRACKETS = (0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0xAB, 0xBB)
+
+
+def brackets_unicode_range() -> str:
+    return ", ".join(f"U+{point:04X}" for point in BRACKETS)

@@ -10,18 +10,20 @@ from functools import cache
 
 from fontTools.ttLib import TTFont
 
-from .assets import fonts_dir
+from .assets import BRACKETS, BRACKETS_FONT, fonts_dir
 from .clinic import Clinic
 from .errors import display_path
 
 
 @cache
 def drawable() -> frozenset[int]:
-    """Code points that some bundled font maps to a glyph."""
+    """Code points that some bundled font maps to a glyph, as the stylesheets use them (the
+    brackets font only for brackets)."""
     points: set[int] = set()
     for path in fonts_dir().glob("*.ttf"):
         font = TTFont(path, lazy=True)
-        points.update(font.getBestCmap())
+        cmap = font.getBestCmap()
+        points.update(BRACKETS if path.stem == BRACKETS_FONT else cmap)
         font.close()
     return frozenset(points)
 

@@ -15,7 +15,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
 from . import figures
-from .assets import bundled_roots, fonts_dir, templates_dir
+from .assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from .bidi import arabic_digits, direction_of, keep_numbers_with_words
 from .clinic import Clinic
 from .content import Topic, interface_words
@@ -138,6 +138,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "patient": _patient_context(patient, languages) if patient else None,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
+        "brackets_range": brackets_unicode_range(),
         "stylesheets": {name: (templates_dir() / "css" / f"{name}.css").resolve().as_uri()
                         for name in ("leaflet", "trifold")},
         "clinic": clinic,
@@ -150,16 +151,16 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
-                version=arabic_digits(topic.version) if lang == "ar" else topic.version,
+                version=arabic_digits(topic.version).replace(".", "\u066b") if lang == "ar"
+                else topic.version,
                 date=review_date[lang])
             for lang in ("en", "ar")
         },
-        "figure": {
-            "width_mm": round(figure_width, 3),
-            "bars": figures.incision_bars(topic.incision_bars, figure_width, from_right, scale),
-            "ticks": figures.inch_ticks(figure_width, 6, from_right, scale),
-            "caption": caption,
-        },
+        # bars grow from the reading start of the page they are on; a bilingual row follows the
+        # leading language
+        "figure": {lang: _figure(topic, figure_width, scale, caption, lang == "ar")
+                   for lang in ("ar", "en")} | {"shared": _figure(topic, figure_width, scale, caption,
+                                                                 from_right)},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
         "qr": {lang: figures.qr_svg(clinic.contact.website, "#000000",
                                     words["qr_alt"][lang].format(website=clinic.contact.website))
@@ -192,6 +193,12 @@ def format_appointment(moment, language: str) -> str:
 
 # Rough characters per line in one of two columns (12pt Latin, 14pt Naskh): enough to balance.
 CHARS_PER_LINE = {"en": 44, "ar": 50}
+
+
+def _figure(topic: Topic, width: float, scale: float, caption, from_right: bool) -> dict:
+    return {"width_mm": round(width, 3), "caption": caption,
+            "bars": figures.incision_bars(topic.incision_bars, width, from_right, scale),
+            "ticks": figures.inch_ticks(width, 6, from_right, scale)}
 
 
 def _single_language_columns(sections, lang: str, figure_in_column: bool) -> tuple[list, list]:
@@ -251,6 +258,8 @@ def _format_date(date, language: str) -> str:
     from babel.dates import format_date
 
     text = format_date(date, format="long", locale="ar" if language == "ar" else "en_GB")
+    # a date never breaks across lines (the year alone on a line reads as a separate number)
+    text = text.replace(" ", "\u00a0")
     return arabic_digits(text) if language == "ar" else text
 
 

@@ -70,3 +70,27 @@ def test_installed_wheel_builds_outside_the_repository(wheel, tmp_path):
                             env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 10_000
+
+
+def test_every_module_brochure_imports_is_a_declared_dependency():
+    """A plain `pip install brochure` brings only [project.dependencies]: a module imported from
+    a test extra would work in the test venv and fail for users."""
+    import ast
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    declared = {line.split("==")[0].lower().replace("_", "-") for line in
+                tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]}
+    owners = packages_distributions()
+    imported = set()
+    for path in (REPO / "brochure").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "brochure"}
+    for module in sorted(third_party):
+        distributions = {d.lower().replace("_", "-") for d in owners.get(module, [module])}
+        assert distributions & declared, f"{module} is imported but not in [project.dependencies]"

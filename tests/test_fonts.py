@@ -12,7 +12,8 @@ from brochure.render import leaflet_html, render_pdf
 
 from .conftest import EXAMPLES, copy_clinic, run_cli
 
-BUNDLED = {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular", "NotoSans-Bold"}
+BUNDLED = {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular", "NotoSans-Bold",
+           "Amiri-Regular"}
 
 
 @pytest.mark.parametrize("key", ["al-noor", "dar-al-shifa", "harbor-spine", "al-noor:a4:ar"])

@@ -109,3 +109,16 @@ def test_numbers_stay_on_the_line_of_their_unit(text, kept):
 
     assert kept in keep_numbers_with_words(text)
     assert keep_numbers_with_words("Building 4, Dubai") == "Building 4, Dubai"
+
+
+@pytest.mark.parametrize("key, phrases", [
+    ("harbor-spine", ["+1 (313) 555-0142", "(print at 100%)"]),
+    ("al-noor", ["(print at 100%)", "(MRI, CT"]),
+])
+def test_english_brackets_copy_out_the_right_way_round(built, key, phrases):
+    """Mirrored brackets in Arabic text come from their own font: if they shared glyphs with the
+    English brackets, a glyph would map to "(" in one place and ")" in another, and copy/paste,
+    search and screen readers would get the English reversed."""
+    raw = "".join(page.extract_text() for page in PdfReader(built[key]).pages)
+    for phrase in phrases:
+        assert phrase in raw

@@ -232,8 +232,13 @@ def _trifold(sections, from_right: bool, sheet: dict) -> dict:
     by_id = {section.id: section for section in sections}
     clinic_sections = [s for s in sections if s.source != "topic"]
 
+    content = dict(TRIFOLD_CONTENT)
+    if not clinic_sections:  # the flap would hold the figure alone: give it a section
+        content["flap"] = ("figure", "who")
+        content["inside-2"] = tuple(name for name in content["inside-2"] if name != "who")
+
     def items(role):
-        for name in TRIFOLD_CONTENT[role]:
+        for name in content[role]:
             if name == "*clinic":
                 yield from clinic_sections
             else:

@@ -9,14 +9,13 @@ from pathlib import Path
 
 from . import pdfcheck, prepress
 from .checks import refuse_errors
-from .clinic import LANGUAGE_ORDERS, PAPERS, Clinic
+from .clinic import LANGUAGE_ORDERS, PAPERS, PRINT_DPI, Clinic, dpi_on_paper
 from .content import load_topic
 from .errors import BrochureError, Problem, display_path
 from .render import DENSITIES, EDITIONS, LAYOUTS, leaflet_html, render_pdf
 
 PAGES = {"sheet": 2, "bilingual-pages": 2, "trifold": 2}  # one sheet: front and back
 SCREEN_PAGES = 6  # the screen edition is read on a screen: no sheet to fit, but still a leaflet
-PRINT_DPI = 300  # what print shops ask of images at their printed size
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,10 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
 
     with Image.open(clinic.logo) as image:
         pixels = image.size
-    dpi = min(pixels[0] / (size_pt[0] / 72), pixels[1] / (size_pt[1] / 72))
+    mm = tuple(v / 72 * 25.4 for v in size_pt)
+    dpi = min(dpi_on_paper(count, length) for count, length in zip(pixels, mm, strict=True))
     if dpi >= PRINT_DPI:
         return ()
-    mm = tuple(v / 72 * 25.4 for v in size_pt)
     return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
             f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
 

@@ -14,13 +14,27 @@ LANGUAGE_ORDERS = ("ar,en", "en,ar", "ar", "en")
 PAPERS = ("a4", "letter")
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+PRINT_DPI = 300  # what print shops ask of images at their printed size
+
+
+def dpi_on_paper(pixels: float, printed_mm: float) -> float:
+    """Image pixels per inch of paper, for a logo printed `printed_mm` wide (or high)."""
+    return pixels / (printed_mm / 25.4)
 
 HEX = schema.matches(r"#[0-9A-Fa-f]{6}", "#RRGGBB")
 PHONE = schema.matches(r"\+?[0-9][0-9 ()\-]{4,22}[0-9]",
                        "a phone number like +971 4 123 4567")
 EMAIL = schema.matches(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}", "an email like info@clinic.ae")
+HOST = schema.matches(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]",
+                      "a host name like smtp.clinic.ae")
+SMTP_TLS = ("starttls", "implicit", "none")
 WEBSITE = schema.matches(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"']*)?",
                          "a web address like https://clinic.ae")
+
+
+def _port(value) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+    return None if ok else "a port number like 587"
 
 
 def _bilingual(required: bool = True, max_length: int = 400) -> Table:
@@ -49,6 +63,14 @@ CLINIC_SCHEMA = Table({
         "languages": Field(schema.one_of(*LANGUAGE_ORDERS), required=False, default="ar,en"),
         "paper": Field(schema.one_of(*PAPERS), required=False, default="a4"),
     }, required=False),
+    # The mail server for `brochure send`. No password key: it would sit in a file staff copy
+    # around; it comes from $BROCHURE_SMTP_PASSWORD only.
+    "smtp": Table({
+        "host": Field(HOST),
+        "port": Field(_port, required=False),
+        "user": Field(schema.text(200), required=False),
+        "tls": Field(schema.one_of(*SMTP_TLS), required=False),
+    }, required=False),
 })
 
 
@@ -75,6 +97,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class MailServer:
+    """Where `brochure send` hands messages over; every field may be overridden on the command line."""
+
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    tls: str | None = None
+
+
+@dataclass(frozen=True)
 class Clinic:
     slug: str
     folder: Path
@@ -87,6 +119,7 @@ class Clinic:
     paper: str
     extra_sections: tuple = field(default=())  # content.Section, loaded from sections/*.toml
     icc_profile: Path | None = None  # the print shop's CMYK profile, for the press edition
+    mail_server: MailServer = field(default_factory=MailServer)  # [smtp], for `brochure send`
 
     @property
     def config_file(self) -> Path:
@@ -126,8 +159,13 @@ def load_clinic(folder: str | Path) -> Clinic:
 
     folder = Path(folder)
     path = folder / "clinic.toml"
-    data, problems = schema.validate(schema.read_toml(path), CLINIC_SCHEMA, path)
+    raw = schema.read_toml(path)
+    data, problems = schema.validate(raw, CLINIC_SCHEMA, path)
     where = display_path(path)
+    if isinstance(raw.get("smtp"), dict) and "password" in raw["smtp"]:
+        problems = [p for p in problems if p.field != "smtp.password"]
+        problems.append(Problem(where, "smtp.password", "passwords do not belong in clinic.toml; "
+                                "remove it and set BROCHURE_SMTP_PASSWORD when you run brochure send"))
     if not SLUG.fullmatch(folder.name):
         problems.append(Problem(where, "", f"folder name {folder.name!r} is not a usable slug "
                                 "(lowercase letters, digits and hyphens)"))
@@ -161,6 +199,7 @@ def load_clinic(folder: str | Path) -> Clinic:
         paper=leaflet["paper"],
         extra_sections=tuple(extra),
         icc_profile=icc_profile,
+        mail_server=MailServer(**(data.get("smtp") or {})),
     )
 
 

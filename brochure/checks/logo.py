@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ElementTree
 
 from PIL import Image, UnidentifiedImageError
 
-from ..clinic import Clinic
+from ..clinic import PRINT_DPI, Clinic, dpi_on_paper
 from ..errors import display_path
 from .findings import ERROR, WARNING, Finding
 
@@ -19,7 +19,6 @@ from .findings import ERROR, WARNING, Finding
 # the sheet's masthead and the tri-fold's cover. A raster is judged where it is largest.
 PRINTED_BOX_MM = {"sheet": (24.0, 18.0), "tri-fold cover": (30.0, 21.0)}
 CSS_PX_PER_INCH = 96  # WeasyPrint sizes an image by its pixels at 96 per inch, then shrinks it to fit
-PRINT_DPI = 300       # what print shops ask of images at their printed size
 HEAVY_BYTES = 1_000_000  # every PDF carries the logo; a larger file is an export mistake
 NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
 EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
@@ -143,4 +142,4 @@ def _printed_dpi(width: int, height: int, box_mm: tuple[float, float]) -> float:
     the box, keeping its shape."""
     natural_mm = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
     scale = min(1.0, box_mm[0] / natural_mm[0], box_mm[1] / natural_mm[1])
-    return width / (natural_mm[0] * scale / 25.4)
+    return dpi_on_paper(width, natural_mm[0] * scale)

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import __version__
@@ -67,13 +70,27 @@ def cli():
 @click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True,
               help="office: the front-desk printer; press: PDF/X-4 for a print shop (bleed, crop "
                    "marks, CMYK output intent).")
-def build(slugs, build_all, clinics_dir, out_dir, paper, languages, layout, edition):
+@click.option("--patients", "patients_csv", type=click.Path(path_type=Path, dir_okay=False),
+              help="Build one personalised copy per row of this CSV (see README, Sending to "
+                   "patients) into OUT/SLUG/patients/.")
+@click.option("--skip-invalid", is_flag=True,
+              help="With --patients: build the valid rows and list the others (default: build "
+                   "nothing while any row is wrong).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="With --patients: copies rendered at the same time (up to one per CPU core).")
+@click.pass_context
+def build(ctx, slugs, build_all, clinics_dir, out_dir, paper, languages, layout, edition,
+          patients_csv, skip_invalid, jobs):
     """Build the MISS leaflet for one or more clinics.
 
     Writes OUT/SLUG/SLUG-miss-LAYOUT-PAPER-LANGS-EDITION.pdf (for example
     output/al-noor/al-noor-miss-sheet-a4-ar-en-office.pdf), replacing it only once the new one
     is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
+    if patients_csv is not None:
+        _personal_options_only(ctx, slugs, build_all)
+        sys.exit(_build_personal_copies(_clinics_dir(clinics_dir), slugs[0], patients_csv,
+                                        out_dir, paper, skip_invalid, jobs))
     folders = _chosen_folders(slugs, build_all, _clinics_dir(clinics_dir))
     failed = []
     for folder in folders:
@@ -200,6 +217,79 @@ def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_o
             click.echo(line)
     if any(f.severity == ERROR for findings in results.values() for f in findings):
         sys.exit(EXIT_USER_ERROR)
+
+
+def _personal_options_only(ctx, slugs, build_all) -> None:
+    """Personalised copies are for one clinic, laid out by each patient's language."""
+    if build_all or len(slugs) != 1:
+        raise click.UsageError("--patients builds for one clinic: give one --clinic SLUG")
+    for option in ("languages", "layout", "edition"):
+        if ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE:
+            name = {"edition": "for"}.get(option, option)
+            raise click.UsageError(f"--{name} does not go with --patients: each copy is the "
+                                   "screen edition, in the patient's language first")
+
+
+def _build_personal_copies(clinics_dir: Path, slug: str, patients_csv: Path, out_dir: Path,
+                           paper: str | None, skip_invalid: bool, jobs: int) -> int:
+    from .batch import patients_folder, write_copies
+
+    clinic = load_clinic(clinic_folder(clinics_dir, slug))
+    patients = _valid_patients(patients_csv, skip_invalid)
+    started = time.monotonic()
+    built, failed = 0, []
+    with _progress(len(patients), "Building copies") as advance:
+        for copy in write_copies(clinic, patients, out_dir, paper=paper, jobs=jobs):
+            if copy.problems:
+                _print_problems(BrochureError(list(copy.problems)))
+                failed.append(copy.label)
+            else:
+                built += 1
+            advance()
+    seconds = time.monotonic() - started
+    click.echo(f"{built} personalised {'copy' if built == 1 else 'copies'} in "
+               f"{display_path(patients_folder(out_dir, clinic))}/ ({seconds:.1f} s, "
+               f"{built / seconds if seconds else 0:.1f} per second)")
+    return _patients_exit_code(patients.invalid_rows, failed, "not built")
+
+
+def _valid_patients(patients_csv: Path, skip_invalid: bool):
+    """The CSV's valid rows. Any invalid row stops everything unless --skip-invalid, which names
+    the rows left out (by line and ID: messages never carry a patient's name or address)."""
+    from .patients import read_patients
+
+    patients = read_patients(patients_csv)
+    if patients.problems and not skip_invalid:
+        _print_problems(BrochureError(list(patients.problems)))
+        click.echo(f"nothing done: {len(patients.invalid_rows)} of "
+                   f"{len(patients.invalid_rows) + len(patients)} rows need fixing "
+                   "(or use --skip-invalid to go ahead with the others)", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    for problem in patients.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    return patients
+
+
+def _patients_exit_code(invalid: tuple[str, ...], failed: list[str], verb: str) -> int:
+    """0 when every row was done; 2 when any row needs staff to fix something."""
+    if invalid:
+        click.echo(f"skipped (invalid): {', '.join(invalid)}", err=True)
+    if failed:
+        click.echo(f"{verb}: {', '.join(failed)}", err=True)
+    return EXIT_USER_ERROR if invalid or failed else 0
+
+
+@contextmanager
+def _progress(total: int, description: str):
+    """A progress bar on a terminal (stderr); nothing when output goes to a file or a pipe."""
+    console = Console(stderr=True)
+    if not console.is_terminal or total < 2:
+        yield lambda: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)
 
 
 def _chosen_folders(slugs: tuple[str, ...], every: bool, clinics_dir: Path) -> list[Path]:

@@ -1,10 +1,32 @@
-"""Patients for personalised copies: one row of patients.csv each. (Interface only: the reading
-and validation of the CSV are filled in by `read_patients`.)"""
+"""Patients for personalised copies: read and validate patients.csv into `Patient` records, every
+bad row reported at once by line number and patient ID (never by name or address)."""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
-from dataclasses import dataclass
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bidi import BIDI_CONTROLS, PRESENTATION_FORMS
+from .errors import BrochureError, Problem, display_path
+
+REQUIRED_COLUMNS = ("patient_id", "name", "email", "language", "appointment")
+OPTIONAL_COLUMNS = ("surgeon", "note")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+LANGUAGES = ("ar", "en")
+# The ID names the patient's files: letters, digits, "-" and "_" only, so it can never climb out of
+# the output folder or carry a name into a file listing.
+PATIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# Deliberately plain ASCII (every mail server takes it): no spaces, quotes, commas or angle
+# brackets, which could smuggle a second address into a header; one @; a dotted domain.
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+LONGEST = {"name": 120, "surgeon": 120, "note": 400}
 
 
 @dataclass(frozen=True)
@@ -21,3 +43,204 @@ class Patient:
     @property
     def languages(self) -> tuple[str, ...]:
         return (self.language, "en" if self.language == "ar" else "ar")
+
+    @property
+    def label(self) -> str:
+        """How messages and logs name a patient: where to find the row, nothing personal."""
+        return f"line {self.line} ({self.patient_id})"
+
+
+@dataclass(frozen=True)
+class PatientList:
+    """The rows of one patients.csv: the valid patients and one problem per mistake in the rest."""
+
+    file: str
+    patients: tuple[Patient, ...]
+    problems: tuple[Problem, ...] = ()
+    invalid_rows: tuple[str, ...] = field(default=())  # "line 7 (P-0042)" or "line 7", one per row
+
+    def raise_if_invalid(self) -> None:
+        if self.problems:
+            raise BrochureError(list(self.problems))
+
+    def __iter__(self) -> Iterator[Patient]:
+        return iter(self.patients)
+
+    def __len__(self) -> int:
+        return len(self.patients)
+
+
+def read_patients(path: str | Path) -> PatientList:
+    """Every row of `path` checked. Raises BrochureError only when the file as a whole is unusable
+    (unreadable, not UTF-8, header wrong, no rows); bad rows are in `.problems`."""
+    path = Path(path)
+    where = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BrochureError.single(where, "", f"cannot be read: {exc.strerror}") from None
+    rows = csv.reader(_text_lines(raw, where), dialect=_dialect(raw))
+    header = next(rows, None)
+    columns = _columns(header or [], where)
+    patients: list[Patient] = []
+    problems: list[Problem] = []
+    invalid: list[str] = []
+    first_line_of: dict[str, int] = {}
+    line = rows.line_num
+    for values in rows:
+        # a quoted note may span lines: the row starts after the previous one ended
+        start, line = line + 1, rows.line_num
+        if not any(value.strip() for value in values):
+            continue  # blank lines, and the empty rows spreadsheets leave at the end
+        if _is_header(values):
+            problems.append(Problem(where, f"line {start}", "the header again: two files pasted "
+                                    "together? Remove this line"))
+            invalid.append(f"line {start}")
+            continue
+        row_problems, patient = _patient(values, columns, start)
+        ident = _row_label(start, values, columns)
+        if patient is not None:
+            # IDs differing only in case would name the same file on macOS and Windows disks
+            first = first_line_of.setdefault(patient.patient_id.lower(), start)
+            if first != start:
+                row_problems.append(("patient_id", f"the same ID as line {first}; each patient needs "
+                                     "their own (it names their file and their sent message)"))
+        if row_problems:
+            problems += [Problem(where, f"{ident}: {key}" if key else ident, message)
+                         for key, message in row_problems]
+            invalid.append(ident)
+        else:
+            patients.append(patient)
+    if not patients and not problems:
+        raise BrochureError.single(where, "", "no patients: the file has a header but no rows")
+    return PatientList(where, tuple(patients), tuple(problems), tuple(invalid))
+
+
+def _text_lines(raw: bytes, where: str) -> Iterator[str]:
+    """The file's lines as text. UTF-8, with or without the byte-order mark Excel writes; anything
+    else stops with the line and byte, because guessing an encoding garbles names silently."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise BrochureError.single(where, "", "UTF-16 text (Excel's \"Unicode Text\"); save it as "
+                                   "\"CSV UTF-8 (Comma delimited)\"")
+    offset = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    for number, line in enumerate(raw[offset:].splitlines(keepends=True), start=1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BrochureError.single(
+                where, f"line {number}",
+                f"not UTF-8 (byte 0x{line[exc.start]:02X} at position {exc.start + 1}); save it as "
+                "\"CSV UTF-8 (Comma delimited)\"") from None
+
+
+def _dialect(raw: bytes) -> type[csv.Dialect]:
+    """Comma-separated, or semicolon-separated as Excel writes CSV where the comma is the decimal
+    sign: decided by the header line alone, which holds no free text."""
+    header = raw.split(b"\n", 1)[0]
+    return _Semicolons if header.count(b";") > header.count(b",") else csv.excel
+
+
+class _Semicolons(csv.excel):
+    delimiter = ";"
+
+
+def _columns(header: list[str], where: str) -> dict[str, int]:
+    names = [name.strip().lower() for name in header]
+    problems = []
+    for name in names:
+        if name and name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else f" (expected: {', '.join(COLUMNS)})"
+            problems.append(Problem(where, "line 1", f"column {name!r}: unknown column{hint}"))
+    for name in REQUIRED_COLUMNS:
+        if name not in names:
+            problems.append(Problem(where, "line 1", f"column {name!r}: missing (required)"))
+    for name in dict.fromkeys(n for n in names if n and names.count(n) > 1):
+        problems.append(Problem(where, "line 1", f"column {name!r}: appears more than once"))
+    if problems:
+        raise BrochureError(problems)
+    return {name: index for index, name in enumerate(names) if name}
+
+
+def _is_header(values: list[str]) -> bool:
+    names = {value.strip().lower() for value in values if value.strip()}
+    return "patient_id" in names and names <= set(COLUMNS)
+
+
+def _row_label(line: int, values: list[str], columns: dict[str, int]) -> str:
+    """"line 7 (P-0042)" when the row's ID is valid, else "line 7": an ID that fails validation
+    may be something else pasted into the wrong column (a name), so it is never repeated."""
+    index = columns["patient_id"]
+    ident = values[index].strip() if index < len(values) else ""
+    return f"line {line} ({ident})" if PATIENT_ID.fullmatch(ident) else f"line {line}"
+
+
+def _patient(values: list[str], columns: dict[str, int], line: int
+             ) -> tuple[list[tuple[str, str]], Patient | None]:
+    """The row as a Patient, or the reasons it is not one as (column, message): no message repeats
+    a value, because values here are patients' names and addresses."""
+    problems: list[tuple[str, str]] = []
+    if len(values) > len(columns):
+        problems.append(("", f"{len(values)} values for {len(columns)} columns; a value "
+                             "containing a comma must be in double quotes"))
+        return problems, None
+    cell = {name: (values[index].strip() if index < len(values) else "")
+            for name, index in columns.items()}
+
+    patient_id = cell["patient_id"]
+    if not PATIENT_ID.fullmatch(patient_id):
+        problems.append(("patient_id", "expected 1 to 40 letters, digits, '-' or '_' (it names the "
+                         "patient's file)" + ("" if patient_id else "; it is empty")))
+    for name in ("name", "surgeon", "note"):
+        if message := _text_problem(cell.get(name, ""), LONGEST[name], required=name == "name",
+                                    line_breaks=name == "note"):
+            problems.append((name, message))
+    if not EMAIL.fullmatch(cell["email"]):
+        problems.append(("email", "expected one address like name@example.com" +
+                         ("; it is empty" if not cell["email"] else "")))
+    language = cell["language"].lower()
+    if language not in LANGUAGES:
+        problems.append(("language", "expected ar or en (the language the patient reads first)"))
+    appointment = _appointment(cell["appointment"])
+    if appointment is None:
+        problems.append(("appointment", "expected a date and time like 2026-12-01 09:30 "
+                         "(year-month-day, 24-hour clock)"))
+    if problems:
+        return problems, None
+    return [], Patient(patient_id=patient_id, name=unicodedata.normalize("NFC", cell["name"]),
+                       email=cell["email"], language=language, appointment=appointment,
+                       surgeon=cell.get("surgeon") or None, note=cell.get("note") or None, line=line)
+
+
+def _appointment(value: str) -> dt.datetime | None:
+    """ISO 8601 with a time: "2026-12-01 09:30", "2026-12-01T09:30", with seconds or an offset.
+    A date alone is refused: a leaflet that says "at 00:00" would send patients at midnight."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*", value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -> str | None:
+    from .glyphs import drawable  # reads the bundled fonts: only once there is text to check
+
+    if not value:
+        return "missing (required)" if required else None
+    if len(value) > longest:
+        return f"longer than {longest} characters ({len(value)})"
+    if found := BIDI_CONTROLS.search(value):
+        return (f"contains the invisible direction control U+{ord(found.group()):04X}, which can "
+                "make it display differently from what it says; remove it")
+    allowed_controls = "\n\r" if line_breaks else ""  # Alt+Enter in an Excel note cell
+    if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value):
+        return "contains a line break or another control character; remove it"
+    if PRESENTATION_FORMS.search(value):
+        return "contains pre-shaped Arabic (presentation forms); type the plain Arabic text instead"
+    can_draw = drawable()
+    for char in dict.fromkeys(value):
+        if not (ord(char) in can_draw or char.isspace() or unicodedata.category(char) == "Cf"):
+            name = unicodedata.name(char, "unnamed character")
+            return f"the bundled fonts cannot draw U+{ord(char):04X} ({name}); remove or replace it"
+    return None

@@ -1,0 +1,132 @@
+"""Personalised copies in bulk: one PDF per patient of a validated `PatientList`, rendered by
+`personal.make_personal_leaflet` (in worker processes with `jobs` > 1) and written owner-only.
+
+Sits between cli (which reads the CSV and shows progress) and personal (which renders one copy).
+Memory stays flat however many rows: each worker writes its own file and hands back only the path,
+and no more than two copies per worker are queued at a time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import write_atomically
+from .clinic import Clinic
+from .errors import BrochureError, Problem
+from .patients import Patient
+
+OWNER_ONLY = 0o600  # a copy names the patient, their appointment and their surgeon
+PRIVATE_FOLDER = 0o700
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What became of one patient's copy: written to `path`, or the problems that stopped it."""
+
+    patient_id: str
+    label: str                  # "line 7 (P-0042)", for messages
+    path: Path | None
+    size: int = 0
+    problems: tuple[Problem, ...] = ()
+
+
+def patients_folder(out_dir: Path, clinic: Clinic) -> Path:
+    return out_dir / clinic.slug / "patients"
+
+
+def private_folder(path: Path) -> Path:
+    """`path` created readable by the owner only (a listing shows which patients have copies)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    return path
+
+
+def personal_pdf(clinic: Clinic, patient: Patient, paper: str | None = None) -> bytes:
+    """One patient's copy as PDF bytes. A problem rendering it is reported by row and ID: the
+    renderer's own message may quote text from the page, so the patient's details are cut out."""
+    from .personal import make_personal_leaflet  # WeasyPrint: only once something is rendered
+
+    try:
+        return make_personal_leaflet(clinic, patient, paper=paper).pdf
+    except BrochureError as exc:
+        raise BrochureError([Problem(p.file, _join(patient.label, redact(p.field, patient)),
+                                     redact(p.message, patient)) for p in exc.problems]) from None
+
+
+def _join(label: str, field: str) -> str:
+    return f"{label}: {field}" if field else label
+
+
+def redact(text: str, patient: Patient) -> str:
+    """`text` with every word of the patient's name, address, surgeon and note replaced: for
+    messages and logs, which get copied into tickets and chats."""
+    words = set()
+    for value in (patient.name, patient.email, patient.surgeon or "", patient.note or ""):
+        words.add(value)
+        words.update(re.findall(r"[^\W_]{3,}", value))
+    for word in sorted(filter(None, words), key=len, reverse=True):
+        text = re.sub(re.escape(word), "[patient details]", text, flags=re.IGNORECASE)
+    return text
+
+
+class _CopyWriter:
+    """Renders and writes copies for one clinic; one per process."""
+
+    def __init__(self, clinic: Clinic, folder: Path, paper: str | None):
+        self.clinic, self.folder, self.paper = clinic, folder, paper
+
+    def __call__(self, patient: Patient) -> Copy:
+        from .personal import personal_filename
+
+        try:
+            pdf = personal_pdf(self.clinic, patient, self.paper)
+        except BrochureError as exc:
+            return Copy(patient.patient_id, patient.label, None, problems=tuple(exc.problems))
+        path = self.folder / personal_filename(self.clinic, patient)
+        write_atomically(path, pdf, mode=OWNER_ONLY)
+        return Copy(patient.patient_id, patient.label, path, len(pdf))
+
+
+_writer: _CopyWriter | None = None  # the worker process's own, set by _start_worker
+
+
+def _start_worker(clinic: Clinic, folder: Path, paper: str | None) -> None:
+    global _writer
+    _writer = _CopyWriter(clinic, folder, paper)
+
+
+def _write_in_worker(patient: Patient) -> Copy:
+    assert _writer is not None, "worker started without _start_worker"
+    return _writer(patient)
+
+
+def write_copies(clinic: Clinic, patients: Iterable[Patient], out_dir: Path, *,
+                 paper: str | None = None, jobs: int = 1) -> Iterator[Copy]:
+    """Write each patient's copy to OUT/SLUG/patients/ID-SLUG-miss.pdf, yielding each `Copy` as it
+    is done (in completion order with several jobs). Closing the iterator stops the batch."""
+    folder = private_folder(patients_folder(out_dir, clinic))
+    if jobs <= 1:
+        writer = _CopyWriter(clinic, folder, paper)
+        yield from map(writer, patients)
+        return
+    # spawn, not fork: the CLI's progress bar runs a thread, and forking a threaded process can
+    # leave a lock held forever in the child
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(clinic, folder, paper))
+    pending: set[Future] = set()
+    try:
+        for patient in patients:
+            if len(pending) >= 2 * jobs:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+            pending.add(pool.submit(_write_in_worker, patient))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,171 @@
+"""patients.csv as clinics export it (Excel's BOM, semicolons, notes over several lines), every bad
+row reported by line and ID without a name or address, and one owner-only PDF per patient."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from brochure.errors import BrochureError
+from brochure.patients import read_patients
+
+from .conftest import EXAMPLES, run_cli
+from .pdftext import pdfium_text
+
+HEADER = "patient_id,name,email,language,appointment,surgeon,note"
+GOOD = [
+    "P-0001,Sara Haddad,sara.haddad@example.com,en,2026-12-01 09:30,Dr Omar Khalil,Bring your scans",
+    "P-0002,ليلى حسن,layla@example.com,ar,2026-12-02T10:00,د. عمر خليل,",
+    "P-0003,Daniel Brooks,dbrooks@example.org,EN,2026-12-03 14:15,,",
+]
+PERSONAL = ["Sara Haddad", "sara.haddad@example.com", "ليلى حسن", "layla@example.com",
+            "Daniel Brooks", "dbrooks@example.org", "Omar", "Bring your scans"]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch):
+    """Messages name files relative to the working directory, as staff typed them."""
+    monkeypatch.chdir(tmp_path)
+
+
+def write_csv(tmp_path, lines, *, encoding="utf-8", name="patients.csv", newline="\r\n"):
+    path = tmp_path / name
+    path.write_bytes(newline.join(lines).encode(encoding) + newline.encode())
+    return path
+
+
+def test_excel_csv_with_byte_order_mark_reads_every_row(tmp_path):
+    path = write_csv(tmp_path, [HEADER, *GOOD], encoding="utf-8-sig")
+    patients = read_patients(path)
+    assert not patients.problems
+    assert [p.patient_id for p in patients] == ["P-0001", "P-0002", "P-0003"]
+    sara, layla, daniel = patients
+    assert sara.name == "Sara Haddad" and sara.language == "en" and sara.surgeon == "Dr Omar Khalil"
+    assert layla.name == "ليلى حسن" and layla.languages == ("ar", "en") and layla.note is None
+    assert daniel.language == "en" and daniel.appointment.hour == 14 and daniel.appointment.minute == 15
+    assert [p.line for p in patients] == [2, 3, 4]
+
+
+def test_semicolons_and_a_note_over_two_lines_keep_line_numbers_right(tmp_path):
+    lines = ["patient_id;name;email;language;appointment;note",
+             'P-0001;Sara Haddad;sara@example.com;en;2026-12-01 09:30;"Fasting from midnight;',
+             'bring your scans"',
+             "P-0002;Bob;bob@;en;2026-12-01 10:00;"]
+    patients = read_patients(write_csv(tmp_path, lines))
+    assert patients.patients[0].note == "Fasting from midnight;\r\nbring your scans"
+    assert [str(p) for p in patients.problems] == [
+        "patients.csv: line 4 (P-0002): email: expected one address like name@example.com"]
+
+
+def test_a_latin1_file_is_refused_with_the_line_and_byte(tmp_path):
+    lines = [HEADER, "P-0001,Jürgen Weiß,j@example.com,en,2026-12-01 09:30,,"]
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out",
+                     "--patients", write_csv(tmp_path, lines, encoding="latin-1"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ('error: patients.csv: line 2: not UTF-8 (byte 0xFC at position '
+                                     '9); save it as "CSV UTF-8 (Comma delimited)"')
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_utf16_export_is_named_as_such(tmp_path):
+    with pytest.raises(BrochureError, match="UTF-16 text"):
+        read_patients(write_csv(tmp_path, [HEADER, *GOOD], encoding="utf-16"))
+
+
+def test_unknown_and_missing_columns_suggest_the_right_name(tmp_path):
+    with pytest.raises(BrochureError) as caught:
+        read_patients(write_csv(tmp_path, ["patient_id,name,e-mail,languages,appointment,notes"]))
+    assert [str(p) for p in caught.value.problems] == [
+        "patients.csv: line 1: column 'e-mail': unknown column (did you mean email?)",
+        "patients.csv: line 1: column 'languages': unknown column (did you mean language?)",
+        "patients.csv: line 1: column 'notes': unknown column (did you mean note?)",
+        "patients.csv: line 1: column 'email': missing (required)",
+        "patients.csv: line 1: column 'language': missing (required)",
+    ]
+
+
+BAD = [
+    "P-0004,Nadia Karim,nadia.karim@,en,2026-12-01 09:30,,",           # email
+    "Nadia Karim,Nadia Karim,nadia@example.com,fr,2026-12-01,,",       # ID (a name), language, date
+    "p-0001,Sara Again,sara2@example.com,en,2026-12-05 09:00,,",       # same ID as line 2, in other case
+    "P-0005,,nadia@example.com,ar,2026-02-30 09:00,,",                 # no name, no such day
+    "P-0006,Omar\u202eKhalil,omar@example.com,ar,2026-12-01 09:30,,",  # hidden direction control
+    "P-0007,Too,many@example.com,en,2026-12-01 09:30,,,extra",
+]
+
+
+def test_every_bad_row_is_reported_by_line_and_id_never_by_name_or_address(tmp_path):
+    patients = read_patients(write_csv(tmp_path, [HEADER, *GOOD, *BAD]))
+    messages = [str(p) for p in patients.problems]
+    assert messages == [
+        "patients.csv: line 5 (P-0004): email: expected one address like name@example.com",
+        "patients.csv: line 6: patient_id: expected 1 to 40 letters, digits, '-' or '_' (it names the "
+        "patient's file)",
+        "patients.csv: line 6: language: expected ar or en (the language the patient reads first)",
+        "patients.csv: line 6: appointment: expected a date and time like 2026-12-01 09:30 "
+        "(year-month-day, 24-hour clock)",
+        "patients.csv: line 7 (p-0001): patient_id: the same ID as line 2; each patient needs their "
+        "own (it names their file and their sent message)",
+        "patients.csv: line 8 (P-0005): name: missing (required)",
+        "patients.csv: line 8 (P-0005): appointment: expected a date and time like 2026-12-01 09:30 "
+        "(year-month-day, 24-hour clock)",
+        "patients.csv: line 9 (P-0006): name: contains the invisible direction control U+202E, which "
+        "can make it display differently from what it says; remove it",
+        "patients.csv: line 10 (P-0007): 8 values for 7 columns; a value containing a comma must be "
+        "in double quotes",
+    ]
+    assert patients.invalid_rows == ("line 5 (P-0004)", "line 6", "line 7 (p-0001)",
+                                     "line 8 (P-0005)", "line 9 (P-0006)", "line 10 (P-0007)")
+    assert len(patients) == 3
+    for text in ("Nadia", "Karim", "nadia", "Sara Again", "sara2", "Khalil"):
+        assert not any(text in message for message in messages), text
+
+
+def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(tmp_path):
+    path = write_csv(tmp_path, [HEADER, *GOOD, BAD[0]])
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out",
+                     "--patients", path, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "line 5 (P-0004): email" in result.stderr
+    assert "nothing done: 1 of 4 rows need fixing (or use --skip-invalid" in result.stderr
+    assert not (tmp_path / "out" / "al-noor" / "patients").exists()
+    for text in PERSONAL:
+        assert text not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--all"], "give one --clinic SLUG"),
+    (["--clinic", "harbor-spine"], "give one --clinic SLUG"),
+    (["--languages", "en"], "--languages does not go with --patients"),
+    (["--for", "press"], "--for does not go with --patients"),
+])
+def test_patients_option_builds_for_one_clinic_in_each_patients_language(tmp_path, extra, message):
+    path = write_csv(tmp_path, [HEADER, *GOOD])
+    args = ["build", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out", "--patients", path]
+    if extra != ["--all"]:
+        args += ["--clinic", "al-noor"]
+    result = run_cli(*args, *extra, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path):
+    path = write_csv(tmp_path, [HEADER, *GOOD, BAD[0], BAD[1]])
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", "out",
+                     "--patients", path, "--skip-invalid", "--jobs", "2", cwd=tmp_path)
+    # the valid rows are built; the exit code still says that some rows need fixing
+    assert result.returncode == 2, result.stderr
+    assert "skipped (invalid): line 5 (P-0004), line 6" in result.stderr
+    assert "3 personalised copies in out/al-noor/patients/" in result.stdout
+    folder = tmp_path / "out" / "al-noor" / "patients"
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == ["P-0001-al-noor-miss.pdf", "P-0002-al-noor-miss.pdf",
+                                       "P-0003-al-noor-miss.pdf"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for file in files:
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    # built by two processes at once, each file still holds its own patient
+    assert "Sara Haddad" in pdfium_text(files[0]) and "Daniel Brooks" not in pdfium_text(files[0])
+    assert "Daniel Brooks" in pdfium_text(files[2]) and "Sara Haddad" not in pdfium_text(files[2])
+    for text in PERSONAL:
+        assert text not in result.stderr + result.stdout

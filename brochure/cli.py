@@ -25,6 +25,7 @@ from .errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
 from .render import EDITIONS as BUILD_EDITIONS
 from .render import LAYOUTS
 from .scaffold import write_new_clinic
+from .sending import DEFAULT_RATE, PASSWORD_VARIABLE, TLS_MODES, TRIES, outbox_folder
 
 CLINICS_DIR_HELP = "Folder holding one folder per clinic. [default: $BROCHURE_CLINICS_DIR or ./clinics]"
 
@@ -217,6 +218,80 @@ def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_o
             click.echo(line)
     if any(f.severity == ERROR for findings in results.values() for f in findings):
         sys.exit(EXIT_USER_ERROR)
+
+
+@cli.command()
+@click.option("--clinic", "slug", required=True, metavar="SLUG", help="The clinic sending.")
+@click.option("--patients", "patients_csv", required=True,
+              type=click.Path(path_type=Path, dir_okay=False), help="The patients' CSV.")
+@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True,
+              help="Holds OUT/SLUG/send-journal.sqlite3 and, for a dry run, OUT/SLUG/outbox/.")
+@click.option("--dry-run", is_flag=True,
+              help="Write each message as an .eml file to OUT/SLUG/outbox/ instead of sending.")
+@click.option("--smtp-host", metavar="HOST", help="[default: smtp.host in clinic.toml]")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), metavar="PORT",
+              help="[default: smtp.port, else 587 for starttls, 465 for implicit]")
+@click.option("--smtp-user", metavar="USER",
+              help=f"[default: smtp.user] The password is read from ${PASSWORD_VARIABLE} only.")
+@click.option("--tls", type=click.Choice(TLS_MODES),
+              help="starttls (usually port 587) or implicit (465); none only to localhost. "
+                   "[default: smtp.tls, else starttls]")
+@click.option("--rate", type=click.FloatRange(0.1, 10000), default=DEFAULT_RATE, show_default=True,
+              metavar="N", help="At most N messages per minute.")
+@click.option("--retry-wait", type=click.FloatRange(0, 300), default=2.0, show_default=True,
+              metavar="SECONDS", help="First wait after a temporary failure; doubled each time, "
+                                      f"{TRIES} tries in all.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Send to the valid rows and list the others (default: send nothing while any "
+                   "row is wrong).")
+@click.option("--resend", multiple=True, metavar="ID",
+              help="Send to this patient even if the journal says sent or unconfirmed. Repeatable.")
+@click.option("--mark-sent", multiple=True, metavar="ID",
+              help="Record an unconfirmed message as sent, after checking the mail server's "
+                   "log. Repeatable.")
+@click.option("--paper", type=click.Choice(PAPERS), help="[default: the clinic's, else a4]")
+def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port, smtp_user, tls,
+         rate, retry_wait, skip_invalid, resend, mark_sent, paper):
+    """Email each patient their personalised leaflet, once.
+
+    Each message is in the patient's language first and the other language second, from the
+    clinic's contact address, with the patient's copy attached. A journal
+    (OUT/SLUG/send-journal.sqlite3) records what the mail server took: after a crash, a network
+    failure or Ctrl-C, run the same command again and only what was not sent goes out.
+    Exit code 0 when every patient has their message, 2 when some need attention.
+    """
+    from .sending import mail_settings, send_leaflets
+
+    clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
+    settings = None if dry_run else mail_settings(clinic, host=smtp_host, port=smtp_port,
+                                                  user=smtp_user, tls=tls)
+    patients = _valid_patients(patients_csv, skip_invalid)
+    with _progress(len(patients), "Writing messages" if dry_run else "Sending") as advance:
+        report = send_leaflets(clinic, patients, out_dir, file=patients.file, settings=settings,
+                               dry_run=dry_run, rate=rate, first_wait=retry_wait,
+                               resend=frozenset(resend), mark_sent=frozenset(mark_sent),
+                               paper=paper, on_progress=lambda patient, outcome: advance())
+    _print_problems(BrochureError(report.problems))
+    for label in report.unconfirmed:
+        click.echo(f"unconfirmed: {label}: the connection broke just as the mail server was "
+                   "answering, so it may or may not have the message; it is not sent again. "
+                   "Check the server's log, then run again with --mark-sent ID or --resend ID",
+                   err=True)
+    if report.stopped:
+        click.echo(f"error: {report.stopped}", err=True)
+    if dry_run:
+        done = (f"{len(report.written)} messages written to "
+                f"{display_path(outbox_folder(out_dir, clinic))}/ (nothing sent)")
+    else:
+        done = f"{len(report.sent)} sent"
+    click.echo(f"{done}, {len(report.already_sent)} sent before, {len(report.unconfirmed)} "
+               f"unconfirmed, {len(report.problems)} with problems")
+    not_sent = dict.fromkeys(problem.field.partition(":")[0] for problem in report.problems
+                             if problem.field.startswith("line "))
+    code = _patients_exit_code(patients.invalid_rows, list(not_sent), "not sent")
+    sys.exit(code if report.complete else EXIT_USER_ERROR)
 
 
 def _personal_options_only(ctx, slugs, build_all) -> None:

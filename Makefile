@@ -40,6 +40,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_patients.py
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache .ruff_cache

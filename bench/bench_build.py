@@ -6,7 +6,7 @@ template, a local-only URL fetcher, the overflow walk over the page boxes and th
 the tool itself slow shows up as a number rather than as a vague feeling:
 
 1. in one process, for the demo clinic: `brochure.make_leaflet` (the full build) against bare
-   `weasyprint.HTML(...).write_pdf()` rendering the same final HTML, interleaved so machine noise
+   `weasyprint.HTML(...).write_pdf(stylesheets=[same CSS])` on the same final HTML, interleaved so noise
    hits both equally; the ratio of the medians is the overhead (target: at most 15%). Each timing
    starts from a clean heap and includes collecting its own cyclic garbage (see `timed`);
 2. the wall time of `brochure build --all` in a subprocess, as a user runs it (Python start-up
@@ -29,8 +29,11 @@ from pathlib import Path
 import weasyprint
 
 import brochure
+from brochure.assets import templates_dir
 from brochure.content import load_topic
 from brochure.render import leaflet_html
+
+STYLESHEET = templates_dir() / "css" / "leaflet.css"
 
 DEMO_CLINIC = Path("clinics/al-noor")
 CLINICS_DIR = Path("clinics")
@@ -59,7 +62,9 @@ def bench_overhead(repeat: int) -> None:
         brochure.make_leaflet(clinic)
 
     def bare():
-        weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+        # the stylesheet as a user of WeasyPrint would give it: parsed on every render
+        weasyprint.HTML(string=html, base_url=base_url).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))])
 
     bare()  # warm-up
     times: dict[str, list[float]] = {"brochure": [], "weasyprint": []}

@@ -64,7 +64,8 @@ def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str,
     for density in DENSITIES:
         html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
                             patient=patient)
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots)
+        rendered = render_pdf(html, clinic, options=options, extra_roots=roots,
+                              stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
         if rendered.page_count <= page_limit and not rendered.overflows:
             break
     else:

@@ -1,17 +1,125 @@
-"""A patient's own copy: the screen edition (tagged, small, clickable) with a cover block naming
-the patient, their appointment, surgeon and note, in the patient's language first."""
+"""A patient's own copy: a tagged cover page naming the patient, their appointment, surgeon and
+note (the patient's language first), followed by the screen edition of the clinic's leaflet.
+
+Everything but the cover page is the same for every patient, so it is rendered once per clinic,
+paper and language order, and each copy renders only its cover (a few milliseconds) and joins
+the two PDFs, structure trees included: every copy stays a fully tagged PDF whose personal
+details are in its structure tree. `make_personal_leaflet_in_one_render` is the same document
+made the plain way, one WeasyPrint render per patient, kept for comparison (see bench/).
+"""
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
+
+import pikepdf
+
+from .bidi import PRESENTATION_FORMS
 from .build import Leaflet, make_leaflet
 from .clinic import Clinic
+from .content import load_topic
+from .errors import BrochureError, Problem
+from .glyphs import drawable
 from .patients import Patient
+from .render import leaflet_html, render_pdf
+
+SCREEN = {"pdf_variant": "pdf/ua-1"}
 
 
 def make_personal_leaflet(clinic: Clinic, patient: Patient, *, paper: str | None = None) -> Leaflet:
+    paper = paper or clinic.paper
+    body = _shared_leaflet(clinic, paper, patient.languages)
+    cover = _cover_page(clinic, patient, paper)
+    pdf = join_tagged(cover, body.pdf)
+    return Leaflet(clinic, paper, patient.languages, pdf, body.page_count + 1, body.density,
+                   "sheet", "screen")
+
+
+def make_personal_leaflet_in_one_render(clinic: Clinic, patient: Patient, *,
+                                        paper: str | None = None) -> Leaflet:
     return make_leaflet(clinic, paper, patient.languages, edition="screen", patient=patient)
 
 
 def personal_filename(clinic: Clinic, patient: Patient) -> str:
     """No names in file names: the ID is validated to be safe there."""
     return f"{patient.patient_id}-{clinic.slug}-miss.pdf"
+
+
+@lru_cache(maxsize=16)
+def _shared_leaflet(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> Leaflet:
+    return make_leaflet(clinic, paper, languages, edition="screen")
+
+
+def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
+    """The cover alone: the patient's text drawable by the bundled fonts and unshaped, and the
+    page not overflowing. (The interface words and clinic text on it are checked by the build
+    of the shared leaflet.)"""
+    # only the row number and ID may name a patient in a message (see patients.py)
+    where = f"patient {patient.patient_id}"
+    problems = []
+    can_draw = drawable()
+    for field in ("name", "surgeon", "note"):
+        text = getattr(patient, field) or ""
+        missing = sorted({f"U+{ord(c):04X}" for c in text if ord(c) not in can_draw and not c.isspace()})
+        if missing:  # checked before rendering: a PDF font check would cost more than the render
+            problems.append(Problem(where, field, f"the bundled fonts cannot draw {', '.join(missing)}"))
+        if PRESENTATION_FORMS.search(text):
+            problems.append(Problem(where, field, "pre-shaped Arabic; give the plain Arabic text"))
+    if problems:
+        raise BrochureError(problems)
+    html = leaflet_html(clinic, load_topic("miss"), patient.languages, paper, edition="screen",
+                        patient=patient, cover_only=True)
+    rendered = render_pdf(html, clinic, options=SCREEN)
+    problems += [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
+    if rendered.page_count != 1:
+        problems.append(Problem(where, "note", "the personal details do not fit on one cover page; "
+                                "shorten the note"))
+    if problems:
+        raise BrochureError(problems)
+    return rendered.pdf
+
+
+def join_tagged(first: bytes, second: bytes) -> bytes:
+    """The pages of `second` after those of `first`, with one structure tree: the second's
+    elements after the first's in reading order, its marked-content keys renumbered, its
+    bookmarks and links kept. Document-level entries (title, /Lang, PDF/UA id) are the first's."""
+    with pikepdf.open(io.BytesIO(first)) as out, pikepdf.open(io.BytesIO(second)) as source:
+        tree = out.Root.StructTreeRoot
+        document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+        nums = tree.ParentTree.Nums
+        offset = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+        first_page_count = len(out.pages)
+        for page in source.pages:
+            out.pages.append(page)
+        for page in out.pages[first_page_count:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
+        source_tree = source.Root.StructTreeRoot
+        source_document = source_tree.K[0] if isinstance(source_tree.K, pikepdf.Array) else source_tree.K
+        for kid in source_document.K:
+            copied = _copy(out, kid)
+            copied.P = document
+            document.K.append(copied)
+        source_nums = source_tree.ParentTree.Nums
+        for i in range(0, len(source_nums), 2):
+            nums.append(int(source_nums[i]) + offset)
+            nums.append(_copy(out, source_nums[i + 1]))
+        tree.ParentTreeNextKey = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+        if "/Outlines" in source.Root:
+            out.Root.Outlines = out.copy_foreign(source.Root.Outlines)
+        result = io.BytesIO()
+        out.save(result, deterministic_id=True)
+    return result.getvalue()
+
+
+def _copy(out: pikepdf.Pdf, value):
+    """WeasyPrint writes some arrays inline; copy_foreign takes only indirect objects."""
+    if isinstance(value, pikepdf.Array) and not value.is_indirect:
+        return pikepdf.Array([_copy(out, item) for item in value])
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    return value

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
@@ -103,7 +103,7 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
                  density: str = "normal", *, layout: str = "sheet", edition: str = "office",
-                 patient=None) -> str:
+                 patient=None, cover_only: bool = False) -> str:
     """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2."""
     words = interface_words()
     primary = languages[0]
@@ -136,11 +136,10 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "page_per_language": layout == "bilingual-pages" or edition == "screen",
         "stacked": layout == "bilingual-pages" and edition != "screen",
         "patient": _patient_context(patient, languages) if patient else None,
+        "cover_only": cover_only,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "brackets_range": brackets_unicode_range(),
-        "stylesheets": {name: (templates_dir() / "css" / f"{name}.css").resolve().as_uri()
-                        for name in ("leaflet", "trifold")},
         "clinic": clinic,
         "logo_url": clinic.logo.as_uri() if clinic.logo else None,
         "topic": topic,
@@ -162,9 +161,10 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                    for lang in ("ar", "en")} | {"shared": _figure(topic, figure_width, scale, caption,
                                                                  from_right)},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
-        "qr": {lang: figures.qr_svg(clinic.contact.website, "#000000",
-                                    words["qr_alt"][lang].format(website=clinic.contact.website))
-               for lang in ("ar", "en")},
+        "qr": {} if cover_only else {
+            lang: figures.qr_svg(clinic.contact.website, "#000000",
+                                 words["qr_alt"][lang].format(website=clinic.contact.website))
+            for lang in ("ar", "en")},
         "created": topic.reviewed_on.isoformat(),
     }
     template = "screen" if edition == "screen" else layout
@@ -292,13 +292,25 @@ def _weasyprint_complaints():
         logger.removeHandler(collector)
 
 
+@cache
+def _stylesheet(name: str) -> CSS:
+    """templates/css/NAME.css, parsed once: re-parsing it was a fifth of a small render. These
+    files hold no url() and no @font-face (those are in the template's head)."""
+    with _weasyprint_complaints() as complaints:
+        sheet = CSS(filename=str(templates_dir() / "css" / f"{name}.css"))
+    if complaints:
+        raise RuntimeError(f"templates/css/{name}.css: {'; '.join(complaints)}")
+    return sheet
+
+
 def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
-               extra_roots: tuple = ()) -> Rendered:
+               extra_roots: tuple = (), stylesheets: tuple[str, ...] = ("leaflet",)) -> Rendered:
     """WeasyPrint with a local-only fetcher; any warning it logs fails the build, naming it."""
     fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder, *extra_roots))
+    sheets = [_stylesheet(name) for name in stylesheets]
     with _weasyprint_complaints() as complaints:
         document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=_font_config())
+                        url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
         pdf = document.write_pdf(**(options or {}))
     if complaints or fetcher.refused:
         where = display_path(clinic.config_file)

@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 
 import brochure
+import brochure.personal
 from brochure.patients import Patient
 from brochure.personal import make_personal_leaflet
 
@@ -73,8 +74,12 @@ def test_each_language_is_tagged_with_its_own_language(screen):
 
 
 def test_reading_order_is_leading_language_then_the_other(screen, personal):
-    for source, first in ((screen, "ar"), (io.BytesIO(personal["en"]), "en")):
+    # a patient's copy opens with a bilingual cover page (one masthead heading per language,
+    # leading language first); the leaflet after it is read language by language
+    for source, first, cover in ((screen, "ar", []), (io.BytesIO(personal["en"]), "en", ["en", "ar"])):
         languages = [lang for tag, lang, _ in structure(source) if tag in ("/H1", "/H2")]
+        assert languages[:len(cover)] == cover
+        languages = languages[len(cover):]
         switch = languages.index("en" if first == "ar" else "ar")
         assert set(languages[:switch]) == {first} and first not in languages[switch:]
 
@@ -142,3 +147,28 @@ def test_screen_edition_has_one_layout(tmp_path):
     result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
                      "--for", "screen", "--layout", "trifold")
     assert result.returncode == 2 and "one layout" in result.stderr
+
+
+def test_fast_personal_copy_matches_the_one_render_copy(personal):
+    """The shared leaflet is rendered once and joined behind each patient's cover: the result
+    must read exactly like the same document rendered in one go, and stay a tagged PDF/UA."""
+    from brochure.personal import make_personal_leaflet_in_one_render
+
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    plain = make_personal_leaflet_in_one_render(clinic, PATIENT_AR).pdf
+    assert pdfium_text(personal["ar"]) == pdfium_text(plain)
+    with pikepdf.open(io.BytesIO(personal["ar"])) as joined, pikepdf.open(io.BytesIO(plain)) as one:
+        assert len(joined.pages) == len(one.pages)
+        assert joined.open_metadata().get("pdfuaid:part") == "1"
+        nums = joined.Root.StructTreeRoot.ParentTree.Nums
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        assert len(keys) == len(set(keys))  # marked-content keys renumbered, not clashing
+        parents = {int(page.obj.StructParents) for page in joined.pages}
+        assert parents <= set(keys) and len(parents) == len(joined.pages)
+        with joined.open_outline() as outline:
+            assert [item.title for item in outline.root] == [
+                "جراحة العمود الفقري طفيفة التوغل", "Minimally Invasive Spine Surgery (MISS)"]
+        uris = {str(a.A.URI) for page in joined.pages for a in page.get("/Annots", []) if "/A" in a}
+        assert "tel:+97141234567" in uris
+    again = brochure.personal.make_personal_leaflet(clinic, PATIENT_AR).pdf
+    assert again == personal["ar"]  # reproducible

@@ -91,6 +91,8 @@ def compose(clinic: Clinic, patient: Patient, pdf: bytes) -> Message:
                   "appointment": format_appointment(patient.appointment, language)}
         if as_html:
             values = {key: html.escape(value) for key, value in values.items()}
+            # a name in the other script keeps its own direction (and its comma stays outside)
+            values["name"] = f"<bdi>{values['name']}</bdi>"
             # a phone number's digit groups reverse inside Arabic unless it is marked left-to-right
             values["phone"] = f'<span dir="ltr">{html.escape(phone)}</span>'
             return html.escape(text, quote=False).format_map(values)

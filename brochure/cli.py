@@ -30,6 +30,29 @@ from .sending import DEFAULT_RATE, PASSWORD_VARIABLE, TLS_MODES, TRIES, outbox_f
 CLINICS_DIR_HELP = "Folder holding one folder per clinic. [default: $BROCHURE_CLINICS_DIR or ./clinics]"
 
 
+clinics_dir_option = click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False),
+                                  help=CLINICS_DIR_HELP)
+
+
+def out_option(help: str):
+    return click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                        default=Path("output"), show_default=True, help=help)
+
+
+def clinics_chosen(verb: str):
+    """--clinic (repeatable) or --all, and where the clinics are: the same for build and check."""
+    def decorate(command):
+        for option in reversed((
+                click.option("--clinic", "slugs", multiple=True, metavar="SLUG",
+                             help=f"Clinic to {verb} (its folder name). Repeat for several."),
+                click.option("--all", "every", is_flag=True,
+                             help=f"{verb.capitalize()} every clinic in the clinics folder."),
+                clinics_dir_option)):
+            command = option(command)
+        return command
+    return decorate
+
+
 def _clinics_dir(value: Path | None) -> Path:
     if value is not None:
         return value
@@ -56,12 +79,8 @@ def cli():
 
 
 @cli.command()
-@click.option("--clinic", "slugs", multiple=True, metavar="SLUG",
-              help="Clinic to build (its folder name). Repeat for several.")
-@click.option("--all", "build_all", is_flag=True, help="Build every clinic in the clinics folder.")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("output"), show_default=True, help="Where the PDFs go.")
+@clinics_chosen("build")
+@out_option("Where the PDFs go.")
 @click.option("--paper", type=click.Choice(PAPERS), help="Paper size. [default: the clinic's, else a4]")
 @click.option("--languages", callback=_languages, metavar="|".join(LANGUAGE_ORDERS),
               help="Languages in reading order; the first leads. [default: the clinic's, else ar,en]")
@@ -80,7 +99,7 @@ def cli():
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --patients: copies rendered at the same time (up to one per CPU core).")
 @click.pass_context
-def build(ctx, slugs, build_all, clinics_dir, out_dir, paper, languages, layout, edition,
+def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edition,
           patients_csv, skip_invalid, jobs):
     """Build the MISS leaflet for one or more clinics.
 
@@ -89,10 +108,10 @@ def build(ctx, slugs, build_all, clinics_dir, out_dir, paper, languages, layout,
     is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
     if patients_csv is not None:
-        _personal_options_only(ctx, slugs, build_all)
+        _personal_options_only(ctx, slugs, every)
         sys.exit(_build_personal_copies(_clinics_dir(clinics_dir), slugs[0], patients_csv,
                                         out_dir, paper, skip_invalid, jobs))
-    folders = _chosen_folders(slugs, build_all, _clinics_dir(clinics_dir))
+    folders = _chosen_folders(slugs, every, _clinics_dir(clinics_dir))
     failed = []
     for folder in folders:
         try:
@@ -115,9 +134,8 @@ def build(ctx, slugs, build_all, clinics_dir, out_dir, paper, languages, layout,
 
 @cli.command()
 @click.option("--clinic", "slug", required=True, metavar="SLUG", help="Clinic to preview.")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("output"), show_default=True, help="Previews go to OUT/SLUG/preview/.")
+@clinics_dir_option
+@out_option("Previews go to OUT/SLUG/preview/.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="sheet", show_default=True)
 @click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True)
 @click.option("--paper", type=click.Choice(PAPERS), help="[default: the clinic's]")
@@ -136,7 +154,7 @@ def preview(slug, clinics_dir, out_dir, layout, edition, paper, languages):
 
 
 @cli.command(name="list")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@clinics_dir_option
 def list_clinics(clinics_dir):
     """Show the clinics found, with both names and their leaflet defaults."""
     clinics_dir = _clinics_dir(clinics_dir)
@@ -168,7 +186,7 @@ def list_clinics(clinics_dir):
 
 @cli.command(name="new-clinic")
 @click.argument("slug")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
+@clinics_dir_option
 def new_clinic(slug, clinics_dir):
     """Create clinics/SLUG/clinic.toml, a commented template to fill in.
 
@@ -185,13 +203,8 @@ def new_clinic(slug, clinics_dir):
 
 
 @cli.command()
-@click.option("--clinic", "slugs", multiple=True, metavar="SLUG",
-              help="Clinic to check (its folder name). Repeat for several.")
-@click.option("--all", "check_all", is_flag=True, help="Check every clinic in the clinics folder.")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("output"), show_default=True,
-              help="Where built PDFs are: those of the clinics checked are checked too.")
+@clinics_chosen("check")
+@out_option("Where built PDFs are: those of the clinics checked are checked too.")
 @click.option("--for", "edition", type=click.Choice(EDITIONS), default="office", show_default=True,
               help="What the leaflets are for: office drafts, a print shop (press) or PDF (screen). "
                    "For press and screen a missing or expired review is an error.")
@@ -199,7 +212,7 @@ def new_clinic(slug, clinics_dir):
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON document.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Judge review dates on this day, e.g. the day the leaflets go out. [default: today]")
-def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_of):
+def check(slugs, every, clinics_dir, out_dir, edition, render, as_json, as_of):
     """Check clinics' leaflets before anything is printed or sent, writing nothing.
 
     Reports every finding on one line, with a hint: the configuration, both languages saying the
@@ -207,7 +220,7 @@ def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_o
     the clinic's PDFs in --out (with --render, a freshly rendered one). Exit code 2 if any
     finding is an error; `build` refuses those too.
     """
-    folders = _chosen_folders(slugs, check_all, _clinics_dir(clinics_dir))
+    folders = _chosen_folders(slugs, every, _clinics_dir(clinics_dir))
     today = as_of.date() if as_of else dt.date.today()
     results = {folder.name: check_clinic(folder, edition, render, out_dir=out_dir, today=today)
                for folder in folders}
@@ -224,10 +237,8 @@ def check(slugs, check_all, clinics_dir, out_dir, edition, render, as_json, as_o
 @click.option("--clinic", "slug", required=True, metavar="SLUG", help="The clinic sending.")
 @click.option("--patients", "patients_csv", required=True,
               type=click.Path(path_type=Path, dir_okay=False), help="The patients' CSV.")
-@click.option("--clinics-dir", type=click.Path(path_type=Path, file_okay=False), help=CLINICS_DIR_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("output"), show_default=True,
-              help="Holds OUT/SLUG/send-journal.sqlite3 and, for a dry run, OUT/SLUG/outbox/.")
+@clinics_dir_option
+@out_option("Holds OUT/SLUG/send-journal.sqlite3 and, for a dry run, OUT/SLUG/outbox/.")
 @click.option("--dry-run", is_flag=True,
               help="Write each message as an .eml file to OUT/SLUG/outbox/ instead of sending.")
 @click.option("--smtp-host", metavar="HOST", help="[default: smtp.host in clinic.toml]")
@@ -294,9 +305,9 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
     sys.exit(code if report.complete else EXIT_USER_ERROR)
 
 
-def _personal_options_only(ctx, slugs, build_all) -> None:
+def _personal_options_only(ctx, slugs, every) -> None:
     """Personalised copies are for one clinic, laid out by each patient's language."""
-    if build_all or len(slugs) != 1:
+    if every or len(slugs) != 1:
         raise click.UsageError("--patients builds for one clinic: give one --clinic SLUG")
     for option in ("languages", "layout", "edition"):
         if ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE:

@@ -116,7 +116,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     elif layout == "bilingual-pages":
         # a whole language on one side: the figure takes one column, at half size
         column_mm = (sheet["width_mm"] - 2 * SIDE_MARGIN_MM - COLUMN_GAP_MM) / 2
-        figure_width, scale, caption = column_mm, 0.5, topic.incision_caption_half
+        figure_width = column_mm - 2 * FIGURE_INSET_MM  # the figure's side margins (leaflet.css)
+        scale, caption = 0.5, topic.incision_caption_half
     else:
         figure_width = sheet["width_mm"] - 2 * SIDE_MARGIN_MM - 2 * FIGURE_INSET_MM
         scale, caption = 1.0, topic.incision_caption
@@ -145,7 +146,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "topic": topic,
         "sections": sections,
         "single_columns": {lang: _single_language_columns(sections, lang, True) for lang in languages},
-        "single_rows": [[*sections, "contact"][i:i + 2] for i in range(0, len(sections) + 1, 2)],
+        "single_rows": _single_language_rows(sections),
         "trifold": _trifold(sections, from_right, sheet) if layout == "trifold" else None,
         "words": words,
         "version_line": {
@@ -169,6 +170,13 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     }
     template = "screen" if edition == "screen" else layout
     return _environment().get_template(f"{template}.html.j2").render(context)
+
+
+def _single_language_rows(sections: list) -> list[list]:
+    """Rows of two cells, read from the reading-start side. The small print closes the last row
+    when the contact block would stand alone there, rather than leaving half a row empty."""
+    cells = [*sections, "contact", "small-print"]
+    return [cells[i:i + 2] for i in range(0, len(cells), 2)]
 
 
 def _patient_context(patient, languages) -> dict:

@@ -188,6 +188,23 @@ def test_ranges_and_spelled_numbers_agree_across_languages(tmp_path):
     assert not [line for line in result.stdout.splitlines() if "different numbers" in line]
 
 
+def test_dates_and_dotted_codes_are_compared_part_by_part_not_as_decimals(tmp_path):
+    """25.12.2026 is no decimal: a date in one language only is named, and nothing crashes."""
+    folder = spoilt(tmp_path)
+    write_section(folder,
+                  {"heading": "Holidays", "paragraphs": ["We are closed on 25.12.2026 and in Suite 1.2.3."]},
+                  {"heading": "العطل", "paragraphs": ["نغلق يوم ٢٥٫١٢٫٢٠٢٦ وفي الجناح ١٫٢٫٣."]})
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not [line for line in result.stdout.splitlines() if "different numbers" in line]
+    write_section(folder,
+                  {"heading": "Holidays", "paragraphs": ["We are closed on 25.12.2026."]},
+                  {"heading": "العطل", "paragraphs": ["نغلق يوم ٢٥٫١٢."]})
+    result = check(tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert any("2026 only in English" in line for line in findings(result)), result.stdout
+
+
 # --- colour ------------------------------------------------------------------------------------
 
 def test_a_brand_colour_white_text_cannot_be_read_on_is_an_error_with_a_darker_shade(tmp_path):

@@ -85,9 +85,12 @@ def numbers(text: str) -> set[str]:
     values = set()
     for token in _NUMBER.findall(text):
         token = western_digits(token).replace("٫", ".").replace("٬", "").replace(",", "")
-        whole, _, fraction = token.partition(".")
-        whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
-        values.add(f"{whole}.{fraction}" if fraction else whole)
+        # one point is a decimal; more (25.12.2026, Suite 1.2.3) is a date or a code: each part counts
+        parts = [token] if token.count(".") <= 1 else token.split(".")
+        for part in parts:
+            whole, _, fraction = part.partition(".")
+            whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+            values.add(f"{whole}.{fraction}" if fraction else whole)
     return values
 
 

@@ -413,6 +413,20 @@ def test_pdfs_built_by_brochure_pass(built):
     assert str(out) not in result.stdout
 
 
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\n1 0 obj <<", b"PK\x03\x04 a zip file"])
+def test_a_damaged_pdf_in_the_output_folder_is_an_error_not_a_crash(tmp_path, content):
+    spoilt(tmp_path)
+    pdf = tmp_path / "out" / "x" / "x-miss-sheet-a4-ar-en-office.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(content)
+    result = check(tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in findings(result) if "x-miss-sheet" in line]
+    assert line.startswith("error: out/x/x-miss-sheet-a4-ar-en-office.pdf: cannot be read as a PDF (")
+    assert line.endswith("; delete it and build it again")
+
+
 def test_a_pdf_with_pre_shaped_arabic_system_fonts_and_the_wrong_pages_fails(tmp_path):
     """A PDF in the output folder made some other way: every output check has something to say."""
     clinic = brochure.load_clinic(spoilt(tmp_path))

@@ -28,11 +28,21 @@ def findings(clinic: Clinic, edition: str, *, out_dir: Path | None, render: bool
             parts = path.stem.split("-")
             paper = next((p for p in PAPER if p in parts), None)
             built_for = parts[-1] if parts[-1] in EDITIONS else "office"
-            found += pdf_findings(path.read_bytes(), display_path(path), paper, built_for)
+            found += _readable_pdf_findings(path, paper, built_for)
             found += _stale(clinic, path)
     if render:
         found += _rendered(clinic, edition)
     return found
+
+
+def _readable_pdf_findings(path: Path, paper: str | None, edition: str) -> list[Finding]:
+    """A file in the output folder may be anything: half-copied, empty, renamed."""
+    try:
+        return pdf_findings(path.read_bytes(), display_path(path), paper, edition)
+    except Exception as exc:  # pypdf, pikepdf and fontTools each raise their own kinds on a damaged file
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        return [Finding(ERROR, "output", display_path(path), "", f"cannot be read as a PDF ({reason})",
+                        "delete it and build it again")]
 
 
 def _rendered(clinic: Clinic, edition: str) -> list[Finding]:

@@ -166,9 +166,13 @@ def list_clinics(clinics_dir):
     # Terminals neither join Arabic letters nor lay them out right to left: shape for a terminal,
     # but keep the logical order (what the file says) when the output goes to a file or a pipe.
     shaped = console.is_terminal
-    table = Table("slug", "name (en)", "languages", "paper", "status")
-    # Wrapping text already reordered for display would put its lines in the wrong order.
-    table.add_column("name (ar)", no_wrap=True, overflow="ellipsis")
+    table = Table()
+    for heading in ("slug", "name (en)", "name (ar)", "leaflet", "status"):
+        table.add_column(heading, no_wrap=heading != "name (en)")
+    # Wrapping or cutting text already reordered for display would put its lines in the wrong
+    # order or cut off the start of the name: a long name is shortened in logical order, then
+    # shaped, to what the other columns leave (about 70 characters with an English name).
+    arabic_room = max(14, console.width - 70)
     for folder in folders:
         try:
             clinic = load_clinic(folder)
@@ -176,11 +180,14 @@ def list_clinics(clinics_dir):
             count = len(exc.problems)
             table.add_row(folder.name, "", "", "",
                           f"[red]{count} problem{'s' if count > 1 else ''}: "
-                          f"brochure build --clinic {folder.name}[/red]", "")
+                          f"brochure check --clinic {folder.name}[/red]")
             continue
-        arabic = terminal_text(clinic.name.ar) if shaped else clinic.name.ar
-        table.add_row(clinic.slug, clinic.name.en, ",".join(clinic.languages), clinic.paper,
-                      "ok", arabic)
+        arabic = clinic.name.ar
+        if len(arabic) > arabic_room:
+            arabic = arabic[:arabic_room - 1].rstrip() + "…"
+        arabic = terminal_text(arabic) if shaped else arabic
+        table.add_row(clinic.slug, clinic.name.en, arabic,
+                      f"{','.join(clinic.languages)} {clinic.paper}", "ok")
     console.print(table)
 
 

@@ -89,6 +89,19 @@ def test_list_shows_both_names_of_every_clinic():
         assert arabic in result.stdout
 
 
+def test_list_fits_an_80_column_terminal_with_every_column_readable():
+    result = run_cli("list", "--clinics-dir", EXAMPLES, env={"COLUMNS": "80"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for slug, start, leaflet in [("al-noor", "مركز النور", "ar,en a4"),
+                                 ("dar-al-shifa", "مستشفى دار", "ar,en a4"),
+                                 ("harbor-spine", "معهد هاربر", "en,ar letter")]:
+        [row] = [line for line in lines if f" {slug} " in line]
+        # a long Arabic name is shortened at its end, in logical order: its start stays
+        assert start in row and leaflet in row and row.rstrip("│ ").endswith("ok")
+
+
 def test_list_shapes_arabic_for_a_terminal():
     from brochure.bidi import terminal_text
 

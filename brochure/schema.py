@@ -113,12 +113,18 @@ def _did_you_mean(key: str, known, prefix: str) -> str:
     return f" (did you mean {prefix}{close[0]}?)" if close else ""
 
 
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and newlines pass
+
+
 def _hidden_trouble(value: Any) -> str | None:
     """Text that looks right in an editor but is not what it seems."""
     texts = value if isinstance(value, list) else [value]
     for text in texts:
         if not isinstance(text, str):
             continue
+        if found := _CONTROL_CHARACTERS.search(text):
+            return (f"contains the control character U+{ord(found.group()):04X}, which prints as "
+                    "nothing or as a box; remove it")
         if found := BIDI_CONTROLS.search(text):
             return (f"contains the invisible direction control U+{ord(found.group()):04X}, which "
                     "can make text display differently from what it says; remove it")

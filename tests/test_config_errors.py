@@ -52,6 +52,8 @@ CASES = [
      "name.en: contains the invisible direction control U+202E"),
     (replace('en = "Building 4', 'en = "\u2067Building 4'),
      "contact.address.en: contains the invisible direction control U+2067"),
+    (replace('en = "Al Noor Spine Centre"', 'en = "Al Noor\\u0000 Spine Centre"'),
+     "name.en: contains the control character U+0000"),
     (replace('ar = "مركز النور للعمود الفقري"', 'ar = "ﻱﺮﻘﻔﻟﺍ ﺩﻮﻤﻌﻟﺍ"'),
      "name.ar: contains pre-shaped Arabic (presentation forms"),
 ]

@@ -4,6 +4,7 @@ ever read."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,23 @@ def test_symlinked_logo_pointing_outside_is_refused(tmp_path):
     with pytest.raises(brochure.BrochureError) as caught:
         brochure.load_clinic(folder)
     assert "brand.logo: expected a file inside" in str(caught.value)
+
+
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_section_linked_from_outside_the_clinic_folder_is_refused(tmp_path, linked):
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder / "sections", elsewhere)
+    if linked == "folder":
+        (folder / "sections").symlink_to(elsewhere)
+    else:
+        (folder / "sections").mkdir()
+        (folder / "sections" / "before-your-visit.toml").symlink_to(elsewhere / "before-your-visit.toml")
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", "clinics", "--out", "o", cwd=tmp_path)
+    assert result.returncode == 2
+    assert ("error: clinics/x/sections/before-your-visit.toml: expected a file inside clinics/x, but "
+            "it links to one outside it") in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_output_is_replaced_atomically_and_no_temporary_files_remain(tmp_path):

@@ -173,14 +173,14 @@ def load_clinic(folder: str | Path) -> Clinic:
     declared_profile = (data.get("press") or {}).get("icc_profile")
     icc_profile = _file_inside(folder, declared_profile, "press.icc_profile", (".icc", ".icm"),
                                where, problems) if declared_profile else None
-    section_files = sorted((folder / "sections").glob("*.toml"))
-    for section_file in section_files:
-        # a link to a file elsewhere would print that file's text in the leaflet
-        if not section_file.resolve().is_relative_to(folder.resolve()):
+    section_files = []
+    for section_file in sorted((folder / "sections").glob("*.toml")):
+        if section_file.resolve().is_relative_to(folder.resolve()):
+            section_files.append(section_file)
+        else:  # a link to a file elsewhere would print that file's text in the leaflet
             problems.append(Problem(f"{display_path(folder)}/sections/{section_file.name}", "",
-                                    "expected a file inside "
-                                    f"{display_path(folder)}, but it links to one outside it"))
-    section_files = [f for f in section_files if f.resolve().is_relative_to(folder.resolve())]
+                                    f"expected a file inside {display_path(folder)}, but it links "
+                                    "to one outside it"))
     try:
         extra = load_sections(section_files)
     except BrochureError as exc:

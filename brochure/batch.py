@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -49,8 +50,10 @@ def private_folder(path: Path) -> Path:
 def personal_pdf(clinic: Clinic, patient: Patient, paper: str | None = None) -> bytes:
     """One patient's copy as PDF bytes. A problem rendering it is reported by row and ID: the
     renderer's own message may quote text from the page, so the patient's details are cut out."""
-    from .personal import make_personal_leaflet  # WeasyPrint: only once something is rendered
+    from .personal import check_shared_leaflets, make_personal_leaflet  # WeasyPrint: only now
 
+    # the leaflet behind the cover is the clinic's: its problems are not this patient's
+    check_shared_leaflets(clinic, paper, [patient.languages])
     try:
         return make_personal_leaflet(clinic, patient, paper=paper).pdf
     except BrochureError as exc:
@@ -97,6 +100,9 @@ _writer: _CopyWriter | None = None  # the worker process's own, set by _start_wo
 
 def _start_worker(clinic: Clinic, folder: Path, paper: str | None) -> None:
     global _writer
+    # Ctrl-C reaches every process of the terminal's group: the main process stops the batch
+    # (finishing the copies in hand), so a worker must not die mid-file with its own traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _writer = _CopyWriter(clinic, folder, paper)
 
 

@@ -27,6 +27,8 @@ from .render import LAYOUTS
 from .scaffold import write_new_clinic
 from .sending import DEFAULT_RATE, PASSWORD_VARIABLE, TLS_MODES, TRIES, outbox_folder
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, as shells report it; 1 is for bugs
+
 CLINICS_DIR_HELP = "Folder holding one folder per clinic. [default: $BROCHURE_CLINICS_DIR or ./clinics]"
 
 
@@ -285,8 +287,11 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
     clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
     settings = None if dry_run else mail_settings(clinic, host=smtp_host, port=smtp_port,
                                                   user=smtp_user, tls=tls)
-    patients = _valid_patients(patients_csv, skip_invalid)
-    with _progress(len(patients), "Writing messages" if dry_run else "Sending") as advance:
+    patients = _valid_patients(clinic, patients_csv, skip_invalid, paper)
+    rest = "write the rest" if dry_run else ("send the rest: the send journal has every message "
+                                             "the mail server took, and none goes twice")
+    with _resumable(f"run the same command again to {rest}"), \
+            _progress(len(patients), "Writing messages" if dry_run else "Sending") as advance:
         report = send_leaflets(clinic, patients, out_dir, file=patients.file, settings=settings,
                                dry_run=dry_run, rate=rate, first_wait=retry_wait,
                                resend=frozenset(resend), mark_sent=frozenset(mark_sent),
@@ -328,10 +333,11 @@ def _build_personal_copies(clinics_dir: Path, slug: str, patients_csv: Path, out
     from .batch import patients_folder, write_copies
 
     clinic = load_clinic(clinic_folder(clinics_dir, slug))
-    patients = _valid_patients(patients_csv, skip_invalid)
+    patients = _valid_patients(clinic, patients_csv, skip_invalid, paper)
     started = time.monotonic()
     built, failed = 0, []
-    with _progress(len(patients), "Building copies") as advance:
+    with _resumable("each copy written so far is complete; run the same command again to build "
+                    "them all"), _progress(len(patients), "Building copies") as advance:
         for copy in write_copies(clinic, patients, out_dir, paper=paper, jobs=jobs):
             if copy.problems:
                 _print_problems(BrochureError(list(copy.problems)))
@@ -346,17 +352,31 @@ def _build_personal_copies(clinics_dir: Path, slug: str, patients_csv: Path, out
     return _patients_exit_code(patients.invalid_rows, failed, "not built")
 
 
-def _valid_patients(patients_csv: Path, skip_invalid: bool):
-    """The CSV's valid rows. Any invalid row stops everything unless --skip-invalid, which names
-    the rows left out (by line and ID: messages never carry a patient's name or address)."""
+def _valid_patients(clinic, patients_csv: Path, skip_invalid: bool, paper: str | None):
+    """The CSV's valid rows, once the clinic's own leaflet is known to build. Any invalid row
+    stops everything unless --skip-invalid, which names the rows left out (by line and ID:
+    messages never carry a patient's name or address). A problem of the clinic's stops
+    everything, reported once: it is no patient's."""
     from .patients import read_patients
+    from .personal import check_shared_leaflets
 
     patients = read_patients(patients_csv)
+    try:
+        check_shared_leaflets(clinic, paper, sorted({p.languages for p in patients})
+                              or [("ar", "en")])
+        clinic_problems = None
+    except BrochureError as exc:
+        clinic_problems = exc
+        _print_problems(exc)
     if patients.problems and not skip_invalid:
         _print_problems(BrochureError(list(patients.problems)))
         click.echo(f"nothing done: {len(patients.invalid_rows)} of "
                    f"{len(patients.invalid_rows) + len(patients)} rows need fixing "
                    "(or use --skip-invalid to go ahead with the others)", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    if clinic_problems:
+        click.echo(f"nothing done: the clinic's leaflet needs fixing first ({clinic.slug}, not "
+                   "the patients)", err=True)
         sys.exit(EXIT_USER_ERROR)
     for problem in patients.problems:
         click.echo(f"skipped: {problem}", err=True)
@@ -400,6 +420,18 @@ def _chosen_folders(slugs: tuple[str, ...], every: bool, clinics_dir: Path) -> l
     raise click.UsageError("say which clinic: --clinic SLUG (repeatable) or --all")
 
 
+class _Interrupted(Exception):
+    """Ctrl-C during a command that a re-run continues: what to tell staff."""
+
+
+@contextmanager
+def _resumable(hint: str):
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise _Interrupted(hint) from None
+
+
 def _print_problems(error: BrochureError) -> None:
     for problem in error.problems:
         click.echo(f"error: {problem}", err=True)
@@ -412,9 +444,13 @@ def main() -> None:
     except BrochureError as exc:
         _print_problems(exc)
         sys.exit(EXIT_USER_ERROR)
+    except _Interrupted as exc:
+        # Ctrl-C is no bug: 128 + SIGINT, as shells report it
+        click.echo(f"interrupted: {exc}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(EXIT_BUG)
+        click.echo("interrupted: run the same command again to carry on", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -79,23 +79,36 @@ def read_patients(path: str | Path) -> PatientList:
         raw = path.read_bytes()
     except OSError as exc:
         raise BrochureError.single(where, "", f"cannot be read: {exc.strerror}") from None
-    rows = csv.reader(_text_lines(raw, where), dialect=_dialect(raw))
-    header = next(rows, None)
-    columns = _columns(header or [], where)
+    dialect = _dialect(raw)
+    records = _Records(_text_lines(raw, where), dialect)
+    header = next(records, None)
+    columns = _columns(header[1] if header else [], where)
     patients: list[Patient] = []
     problems: list[Problem] = []
     invalid: list[str] = []
     first_line_of: dict[str, int] = {}
-    line = rows.line_num
-    for values in rows:
-        # a quoted note may span lines: the row starts after the previous one ended
-        start, line = line + 1, rows.line_num
+    for start, values in records:
+        # `start` is the line the row begins on: a quoted note may span lines
+        if isinstance(values, _Unreadable):
+            ident = _row_label(start, records.line_values(start), columns)
+            problems.append(Problem(where, ident, values.message))
+            invalid.append(ident)
+            continue
         if not any(value.strip() for value in values):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         if _is_header(values):
             problems.append(Problem(where, f"line {start}", "the header again: two files pasted "
                                     "together? Remove this line"))
             invalid.append(f"line {start}")
+            continue
+        if column := records.swallowed_column(start, values, columns, len(header[1])):
+            # a stray quote: the rows after it were read as part of this one value. Report the
+            # row, and read the lines after it again as rows of their own.
+            ident = _row_label(start, values, columns)
+            problems.append(Problem(where, ident, f"a quote opened in column {column} is never "
+                                    "closed; the rows after it were read into it"))
+            invalid.append(ident)
+            records.rewind_to(start + 1)
             continue
         row_problems, patient = _patient(values, columns, start)
         ident = _row_label(start, values, columns)
@@ -116,21 +129,109 @@ def read_patients(path: str | Path) -> PatientList:
     return PatientList(where, tuple(patients), tuple(problems), tuple(invalid))
 
 
-def _text_lines(raw: bytes, where: str) -> Iterator[str]:
+class _Unreadable:
+    """A row the csv module gave up on (a value over its size limit), with the reason."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _Records:
+    """(line the record starts on, values) for each CSV record of `lines`, able to go back and
+    read lines again as records of their own after a stray quote swallowed them."""
+
+    def __init__(self, lines: list[str], dialect: type[csv.Dialect]):
+        self.lines, self.dialect = lines, dialect
+        self.next_line = 0  # index into `lines` of the next line the csv module will get
+        self._reader = csv.reader(self._feed(), dialect=dialect)
+
+    def _feed(self) -> Iterator[str]:
+        while self.next_line < len(self.lines):
+            self.next_line += 1
+            yield self.lines[self.next_line - 1]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str] | _Unreadable]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str] | _Unreadable]:
+        start = self.next_line
+        if start >= len(self.lines):
+            raise StopIteration
+        try:
+            values = next(self._reader)
+        except csv.Error as exc:
+            # Over the csv module's size limit for one value: a huge cell or, more likely, a
+            # quote never closed, running on through the rest of the file. The row is reported
+            # and the lines after it are read again as rows of their own.
+            spanned = self.next_line - start > 1
+            self.rewind_to(start + 2)
+            limit = csv.field_size_limit()
+            if "field limit" not in str(exc):
+                message = f"cannot be read as CSV ({exc})"  # the csv module's words, never data
+            elif spanned:
+                message = (f"a quote opened on this line is never closed (the value ran on past "
+                           f"{limit} characters, through the rows after it); close it or remove it")
+            else:
+                message = (f"a value over {limit} characters, far longer than any column takes; "
+                           "check this line")
+            return start + 1, _Unreadable(message)
+        return start + 1, values
+
+    def rewind_to(self, line: int) -> None:
+        """Continue with `line` (1-based) as the start of the next record."""
+        self.next_line = line - 1
+        self._reader = csv.reader(self._feed(), dialect=self.dialect)
+
+    def swallowed_column(self, start: int, values: list[str], columns: dict[str, int],
+                         width: int) -> str | None:
+        """The column whose quoted value ran over lines that are rows of their own, if any, for
+        the record `values` that begins on line `start` and was just read. A note over two lines
+        is fine; a line inside it with as many values as the header has columns, or with a
+        patient ID and an address where a row has them, is a row read into the value."""
+        end = self.next_line  # the record is lines start..end (1-based, inclusive)
+        if not any(self._looks_like_a_row(line, columns, width) for line in range(start + 1, end + 1)):
+            return None
+        names = {index: name for name, index in columns.items()}
+        spanning = [index for index, value in enumerate(values) if "\n" in value or "\r" in value]
+        index = spanning[0] if spanning else len(values) - 1
+        return names.get(index, str(index + 1))
+
+    def line_values(self, line: int) -> list[str]:
+        """Line `line` (1-based) read alone, as if no quote from before ran into it."""
+        text = self.lines[line - 1]
+        if len(text) >= csv.field_size_limit():
+            text = text[:4096]  # a value over the size limit: the start still holds the ID
+        return next(csv.reader([text], dialect=self.dialect), [])
+
+    def _looks_like_a_row(self, line: int, columns: dict[str, int], width: int) -> bool:
+        values = self.line_values(line)
+        if len(values) == width:
+            return True
+
+        def cell(name: str) -> str:
+            index = columns[name]
+            return values[index].strip() if index < len(values) else ""
+
+        return bool(PATIENT_ID.fullmatch(cell("patient_id"))) and "@" in cell("email")
+
+
+def _text_lines(raw: bytes, where: str) -> list[str]:
     """The file's lines as text. UTF-8, with or without the byte-order mark Excel writes; anything
     else stops with the line and byte, because guessing an encoding garbles names silently."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise BrochureError.single(where, "", "UTF-16 text (Excel's \"Unicode Text\"); save it as "
                                    "\"CSV UTF-8 (Comma delimited)\"")
     offset = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    lines = []
     for number, line in enumerate(raw[offset:].splitlines(keepends=True), start=1):
         try:
-            yield line.decode("utf-8")
+            lines.append(line.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise BrochureError.single(
                 where, f"line {number}",
                 f"not UTF-8 (byte 0x{line[exc.start]:02X} at position {exc.start + 1}); save it as "
                 "\"CSV UTF-8 (Comma delimited)\"") from None
+    return lines
 
 
 def _dialect(raw: bytes) -> type[csv.Dialect]:

@@ -11,6 +11,7 @@ made the plain way, one WeasyPrint render per patient, kept for comparison (see 
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 
 import pikepdf
@@ -46,6 +47,21 @@ def personal_filename(clinic: Clinic, patient: Patient) -> str:
     return f"{patient.patient_id}-{clinic.slug}-miss.pdf"
 
 
+def check_shared_leaflets(clinic: Clinic, paper: str | None,
+                          orders: list[tuple[str, ...]]) -> None:
+    """Render (and keep) the leaflet behind the covers for each language order, before any
+    patient's copy: its problems (a lapsed review, a brand colour, text that does not fit) are
+    the clinic's, so they are raised once here, not once per patient as if each row were wrong."""
+    problems: list[Problem] = []
+    for languages in orders:
+        try:
+            _shared_leaflet(clinic, paper or clinic.paper, tuple(languages))
+        except BrochureError as exc:
+            problems += [problem for problem in exc.problems if problem not in problems]
+    if problems:
+        raise BrochureError(problems)
+
+
 @lru_cache(maxsize=16)
 def _shared_leaflet(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> Leaflet:
     return make_leaflet(clinic, paper, languages, edition="screen")
@@ -71,13 +87,30 @@ def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
     html = leaflet_html(clinic, load_topic("miss"), patient.languages, paper, edition="screen",
                         patient=patient, cover_only=True)
     rendered = render_pdf(html, clinic, options=SCREEN)
-    problems += [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
+    problems += _overflow_problems(where, patient, rendered.overflows)
     if rendered.page_count != 1:
         problems.append(Problem(where, "note", "the personal details do not fit on one cover page; "
                                 "shorten the note"))
     if problems:
         raise BrochureError(problems)
     return rendered.pdf
+
+
+def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> list[Problem]:
+    """Text wider than the cover's column, without the text: the renderer's description quotes
+    it, and on a cover that is the patient's name, surgeon or note. The field is named when the
+    quoted words are found in it, else the three are named together."""
+    fields: dict[str, None] = {}
+    for overflow in overflows:
+        quoted = re.search(r'"(.+)" is wider than its column', overflow)
+        words = " ".join(quoted.group(1).split()) if quoted else ""
+        found = [name for name in ("name", "surgeon", "note")
+                 if words and words in " ".join((getattr(patient, name) or "").split())]
+        fields.update(dict.fromkeys(found[:1] or [""]))
+    return [Problem(where, name, "a word too long for the cover page; shorten it or break it "
+                    "with spaces") if name else
+            Problem(where, "", "the name, surgeon or note has a word too long for the cover "
+                    "page; shorten it") for name in fields]
 
 
 def join_tagged(first: bytes, second: bytes) -> bytes:

@@ -3,14 +3,18 @@ row reported by line and ID without a name or address, and one owner-only PDF pe
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
+import subprocess
+import time
 
 import pytest
 
 from brochure.errors import BrochureError
 from brochure.patients import read_patients
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, brochure_command, copy_clinic, run_cli
 from .pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
@@ -169,3 +173,119 @@ def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path
     assert "Daniel Brooks" in pdfium_text(files[2]) and "Sara Haddad" not in pdfium_text(files[2])
     for text in PERSONAL:
         assert text not in result.stderr + result.stdout
+
+
+# --- a broken file must not mix patients up ------------------------------------------------------
+
+def build_copies(tmp_path, path, *extra):
+    return run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", "out",
+                   "--patients", path, *extra, cwd=tmp_path)
+
+
+def test_a_stray_quote_never_pours_other_patients_into_one_patients_copy(tmp_path):
+    # a note opened with a quote and never closed: the csv module reads every row after it into
+    # that note, which would print the others' names on P-1's cover and drop them silently
+    stray = 'P-0001,Sara Haddad,sara.haddad@example.com,en,2026-12-01 09:30,Dr Omar Khalil,"x'
+    path = write_csv(tmp_path, [HEADER, stray, GOOD[1], GOOD[2]], newline="\n")
+    result = build_copies(tmp_path, path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: patients.csv: line 2 (P-0001): a quote opened in column note is never closed; the "
+        "rows after it were read into it",
+        "nothing done: 1 of 3 rows need fixing (or use --skip-invalid to go ahead with the others)"]
+    assert not (tmp_path / "out").exists()
+    # the rows after it are read as rows of their own: --skip-invalid builds them, and only them
+    result = build_copies(tmp_path, path, "--skip-invalid")
+    assert result.returncode == 2 and "skipped (invalid): line 2 (P-0001)" in result.stderr
+    folder = tmp_path / "out" / "al-noor" / "patients"
+    assert sorted(f.name for f in folder.iterdir()) == ["P-0002-al-noor-miss.pdf",
+                                                        "P-0003-al-noor-miss.pdf"]
+    assert "Daniel Brooks" in pdfium_text(folder / "P-0003-al-noor-miss.pdf")
+    assert "Sara Haddad" not in pdfium_text(folder / "P-0003-al-noor-miss.pdf")
+    for text in PERSONAL:
+        assert text not in result.stderr + result.stdout
+
+
+def test_a_quote_swallowing_rows_without_a_full_set_of_commas_is_caught_too(tmp_path):
+    # the rows after the quote leave out the empty optional columns; their ID and address give
+    # them away. A note over two lines is still a note (see the semicolon test above).
+    lines = [HEADER, 'P-0001,Sara Haddad,sara@example.com,en,2026-12-01 09:30,,"Fasting,',
+             "P-0002,Bob Stone,bob@example.com,en,2026-12-01 10:00",
+             'P-0003,Ann Lee,ann@example.com,en,2026-12-01 11:00,,"two', 'lines"']
+    patients = read_patients(write_csv(tmp_path, lines))
+    assert [str(p) for p in patients.problems] == [
+        "patients.csv: line 2 (P-0001): a quote opened in column note is never closed; the rows "
+        "after it were read into it"]
+    assert [(p.patient_id, p.line) for p in patients] == [("P-0002", 3), ("P-0003", 4)]
+    assert patients.patients[1].note == "two\r\nlines"
+
+
+@pytest.mark.parametrize("row, message", [
+    ("P-0001,Sara Haddad,sara@example.com,en,2026-12-01 09:30,," + "x" * 140_000,
+     "a value over 131072 characters, far longer than any column takes; check this line"),
+    ('P-0001,Sara Haddad,sara@example.com,en,2026-12-01 09:30,,"Fasting\n'
+     + "\n".join(f"P-{n:04},Name {n},n{n}@example.com,en,2026-12-01 09:30,," for n in range(2, 3000)),
+     "a quote opened on this line is never closed (the value ran on past 131072 characters, "
+     "through the rows after it); close it or remove it"),
+], ids=["huge-cell", "huge-unclosed-quote"])
+def test_a_value_over_the_csv_limit_is_one_line_naming_the_row(tmp_path, row, message):
+    result = build_copies(tmp_path, write_csv(tmp_path, [HEADER, row], newline="\n"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"error: patients.csv: line 2 (P-0001): {message}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_name_too_long_for_the_cover_is_named_by_field_never_quoted(tmp_path):
+    name = "Maximiliana" + "x" * 90  # one word, within the column's 120 characters
+    path = write_csv(tmp_path, [HEADER, f"P-0001,{name},max@example.com,en,2026-12-01 09:30,,"])
+    result = build_copies(tmp_path, path)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "Maximiliana" not in output and "xxxxxxxx" not in output
+    assert "P-0001" in output and "name: a word too long for the cover page" in output
+    assert "not built: line 2 (P-0001)" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["build"], ["send", "--dry-run"]])
+def test_a_clinic_problem_is_reported_once_not_with_every_patient(tmp_path, command):
+    folder = copy_clinic(tmp_path)
+    section = folder / "sections" / "before-your-visit.toml"
+    section.write_text(section.read_text(encoding="utf-8").replace(
+        "reviewed_on = 2026-11-10\nnext_review = 2027-11-10",
+        "reviewed_on = 2020-11-10\nnext_review = 2021-11-10"), encoding="utf-8")
+    path = write_csv(tmp_path, [HEADER, *GOOD])  # Sara's note says "your": once, it was redacted
+    result = run_cli(*command, "--clinic", "al-noor", "--clinics-dir", tmp_path / "clinics",
+                     "--out", "out", "--patients", path, cwd=tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith('error: clinics/al-noor/sections/before-your-visit.toml: '
+                                'section.next_review: "Before your visit" was due for review on '
+                                "2021-11-10")
+    assert "line " not in result.stderr and "[patient details]" not in result.stderr
+    assert "nothing done: the clinic's leaflet needs fixing first" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_stops_a_parallel_build_with_exit_130_and_how_to_go_on(tmp_path):
+    rows = [f"P-{n:04},Name {n},n{n}@example.com,{'ar' if n % 2 else 'en'},2026-12-01 09:30,,"
+            for n in range(1, 400)]
+    write_csv(tmp_path, [HEADER, *rows])
+    # Ctrl-C in a terminal signals the whole process group: the command and its workers
+    process = subprocess.Popen(
+        [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES),
+         "--out", "out", "--patients", "patients.csv", "--jobs", "2"], cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    folder = tmp_path / "out" / "al-noor" / "patients"
+    deadline = time.monotonic() + 120
+    while not (folder.exists() and any(folder.glob("*.pdf"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == ("interrupted: each copy written so far is complete; run the same "
+                              "command again to build them all")
+    written = sorted(folder.iterdir())
+    assert 0 < len(written) < len(rows)
+    assert all(path.suffix == ".pdf" for path in written)  # no half-written file left behind

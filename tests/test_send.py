@@ -198,15 +198,15 @@ def run_send(folder, port, *extra):
     return process.returncode, stdout, stderr
 
 
-def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> int:
+def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> tuple[int, str]:
     """Run `brochure send` and send it `signum` the moment the server has taken the second
-    message, before the server answers; return its exit status."""
+    message, before the server answers; return its exit status and what it printed to stderr."""
     process = start_send(folder, server.port)
     mailbox.on_accept = lambda delivered: (len(mailbox.delivered) == 2
                                            and os.kill(process.pid, signum))
-    process.communicate(timeout=120)
+    _, stderr = process.communicate(timeout=120)
     mailbox.on_accept = lambda delivered: None
-    return process.returncode
+    return process.returncode, stderr
 
 
 def test_a_sender_killed_after_the_server_took_the_message_never_sends_it_twice(tmp_path):
@@ -215,8 +215,8 @@ def test_a_sender_killed_after_the_server_took_the_message_never_sends_it_twice(
     patients_csv(tmp_path, LAYLA, SARA, DANIEL)
     mailbox = Mailbox()
     with MailServer(mailbox) as server:
-        assert signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGKILL) == \
-            -signal.SIGKILL
+        code, _ = signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGKILL)
+        assert code == -signal.SIGKILL
         code, stdout, stderr = run_send(tmp_path, server.port)
         assert code == 2
         assert "unconfirmed: line 3 (P-0002): the connection broke" in stderr
@@ -257,7 +257,12 @@ def test_ctrl_c_while_the_server_answers_still_records_the_message(tmp_path):
     patients_csv(tmp_path, LAYLA, SARA, DANIEL)
     mailbox = Mailbox()
     with MailServer(mailbox) as server:
-        assert signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGINT) != 0
+        code, stderr = signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGINT)
+        # an interruption, not a bug (1) nor a problem with the input (2); it says how to go on
+        assert code == 130, stderr
+        assert stderr.strip() == ("interrupted: run the same command again to send the rest: the "
+                                  "send journal has every message the mail server took, and none "
+                                  "goes twice")
         code, stdout, stderr = run_send(tmp_path, server.port)
     assert code == 0, stderr
     assert "1 sent, 2 sent before, 0 unconfirmed, 0 with problems" in stdout

@@ -23,7 +23,12 @@ BUILDS = {  # key: (clinic, layout, edition, paper, languages)
     "trifold-ar-only": ("dar-al-shifa", "trifold", "office", "a4", "ar"),
     "pages": ("harbor-spine", "bilingual-pages", "office", "letter", "ar,en"),
     "sheet-office": ("harbor-spine", "sheet", "office", "letter", "en,ar"),
+    "sheet-office-ar": ("al-noor", "sheet", "office", "a4", "ar,en"),
+    "trifold-en-letter": ("harbor-spine", "trifold", "office", "letter", "en,ar"),
+    "pages-en": ("dar-al-shifa", "bilingual-pages", "office", "a4", "en,ar"),
+    "trifold-press-ar": ("al-noor", "trifold", "press", "a4", "ar,en"),
 }
+OFFICE = [key for key, build in BUILDS.items() if build[2] == "office"]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +112,52 @@ def test_no_text_or_logo_within_4mm_of_the_trim(printed, key):
             for item in [*page.chars, *page.images]:
                 assert item["x0"] >= x0 + safe and item["x1"] <= x1 - safe, item.get("text")
                 assert item["top"] >= top + safe and item["bottom"] <= bottom - safe, item.get("text")
+
+
+@pytest.mark.parametrize("key", OFFICE)
+def test_office_prints_nothing_within_10mm_of_the_paper_edge(printed, key):
+    """Desk printers clip up to about 10 mm from the edge: every layout, both reading orders and
+    both papers keep text, logo, rules, QR code, figure and the footers' version line inside.
+    The faint fold lines of the office tri-fold are guides, not content, but they are not
+    excused: they stop at the same margin (a guide from 10 mm to 10 mm still shows where to fold,
+    and a line the printer would cut off half way helps nobody)."""
+    limit = 10 * MM - 0.5  # 0.5 pt for rounding in the PDF
+    with pdfplumber.open(printed[key]) as pdf:
+        too_close = []
+        for number, page in enumerate(pdf.pages, start=1):
+            width, height = float(page.width), float(page.height)
+            for kind in ("chars", "rects", "lines", "curves", "images"):
+                for item in getattr(page, kind):
+                    gap = min(item["x0"], width - item["x1"], item["top"], height - item["bottom"])
+                    if gap < limit:
+                        too_close.append((round(gap / MM, 1), number, kind[:-1], item.get("text", "")))
+    assert not too_close, [f"{mm} mm: page {number} {kind} {text!r}"
+                           for mm, number, kind, text in sorted(too_close)[:8]]
+
+
+@pytest.mark.parametrize("key, outer", [("trifold-press", "right"), ("trifold-press-ar", "left")])
+def test_press_trifold_cover_colour_runs_to_the_bleed_box(printed, key, outer):
+    """The cover's brand colour fills its panel out to the BleedBox on the three outer edges (a
+    white sliver inside the bleed shows when the trim drifts) and stops at the fold."""
+    with pikepdf.open(printed[key]) as raw:
+        page = raw.pages[0].obj
+        bleed_x0, bleed_y0, bleed_x1, bleed_y1 = (float(v) for v in page.BleedBox)
+        trim_x0, _, trim_x1, _ = (float(v) for v in page.TrimBox)
+    with pdfplumber.open(printed[key]) as pdf:
+        page = pdf.pages[0]  # the outside of the sheet, with the cover
+        height = float(page.height)
+        coloured = [r for r in page.rects if r.get("fill") and r.get("non_stroking_color")
+                    and tuple(r["non_stroking_color"]) not in ((1,), (1, 1, 1), (0, 0, 0, 0))]
+        cover = max(coloured, key=lambda r: r["width"] * r["height"])
+    fold = trim_x0 + (trim_x1 - trim_x0) / 3 * (1 if outer == "left" else 2)
+    assert cover["top"] == pytest.approx(height - bleed_y1, abs=0.2)
+    assert cover["bottom"] == pytest.approx(height - bleed_y0, abs=0.2)
+    if outer == "left":
+        assert cover["x0"] == pytest.approx(bleed_x0, abs=0.2)
+        assert cover["x1"] == pytest.approx(fold, abs=0.2)
+    else:
+        assert cover["x1"] == pytest.approx(bleed_x1, abs=0.2)
+        assert cover["x0"] == pytest.approx(fold, abs=0.2)
 
 
 def _third_of(path, page_number, word_text):

@@ -61,19 +61,22 @@ def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str,
     options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
     page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
+    def fits(rendered) -> bool:
+        return rendered.page_count <= page_limit and not rendered.overflows
+
     for density in DENSITIES:
         html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
                             patient=patient)
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots,
+        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
                               stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
-        if rendered.page_count <= page_limit and not rendered.overflows:
+        if fits(rendered):
             break
     else:
         if rendered.page_count > page_limit:
             raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
-    problems = [Problem(where, "", f"text overflows: {o}") for o in rendered.overflows]
+        raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
     facts = pdfcheck.inspect_pdf(rendered.pdf)
-    problems += [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
+    problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
     if pdfcheck.presentation_form_count(facts.mapped_text):
         problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped (presentation forms "
                                 "in the text layer); pass Arabic text to the template unshaped"))

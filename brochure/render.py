@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -312,19 +313,29 @@ def _stylesheet(name: str) -> CSS:
 
 
 def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
-               extra_roots: tuple = (), stylesheets: tuple[str, ...] = ("leaflet",)) -> Rendered:
-    """WeasyPrint with a local-only fetcher; any warning it logs fails the build, naming it."""
+               extra_roots: tuple = (), stylesheets: tuple[str, ...] = ("leaflet",),
+               fits: Callable[[Rendered], bool] | None = None) -> Rendered:
+    """WeasyPrint with a local-only fetcher; any warning it logs fails the build, naming it.
+    With `fits`, the laid-out pages are measured first and the PDF is written (a third of the
+    time) only when they pass: the fitting ladder throws the others away (`pdf` is then b"")."""
     fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder, *extra_roots))
     sheets = [_stylesheet(name) for name in stylesheets]
     with _weasyprint_complaints() as complaints:
         document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
                         url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
-        pdf = document.write_pdf(**(options or {}))
+        measured = _measured(document)
+        if fits is None or fits(measured):
+            measured = replace(measured, pdf=document.write_pdf(**(options or {})),
+                               logo_size_pt=_logo_size(document))
     if complaints or fetcher.refused:
         where = display_path(clinic.config_file)
         problems = [Problem(where, "", f"refused to read {url}") for url in fetcher.refused]
         problems += [Problem(where, "", f"rendering problem: {message}") for message in complaints]
         raise BrochureError(problems)
+    return measured
+
+
+def _measured(document) -> Rendered:
     section_pages: dict[str, int] = {}
     overflows: list[str] = []
     for number, page in enumerate(document.pages, start=1):
@@ -335,8 +346,8 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
         _find_overflow(paper, None, "page margin", number, overflows,
                        (paper.content_box_x(), paper.content_box_x() + paper.width))
         _find_panel_overflow(paper, number, overflows)
-    return Rendered(pdf=pdf, page_count=len(document.pages), section_pages=section_pages,
-                    overflows=overflows, logo_size_pt=_logo_size(document))
+    return Rendered(pdf=b"", page_count=len(document.pages), section_pages=section_pages,
+                    overflows=overflows)
 
 
 def _descendants(box):

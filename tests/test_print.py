@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from .conftest import EXAMPLES, MM, copy_clinic, run_cli
+from .pdftext import pdfium_text
 
 A4 = (210.0, 297.0)
 LETTER = (215.9, 279.4)
@@ -275,3 +276,14 @@ def test_clinic_can_supply_its_print_shops_icc_profile(tmp_path):
                     encoding="utf-8")
     bad = run_cli(*args)
     assert bad.returncode == 2 and "press.icc_profile: expected a file inside" in bad.stderr
+
+
+@pytest.mark.parametrize("key", ["sheet-press", "trifold-press", "trifold-ar-only", "pages", "sheet-office"])
+def test_every_printed_leaflet_says_its_content_version_and_review_date(printed, key):
+    """Document control on paper: the version and the last review, in each language printed."""
+    text = pdfium_text(printed[key])
+    languages = BUILDS[key][4].split(",")
+    if "en" in languages:
+        assert "Content version 1.0 · last reviewed 20 November 2026" in text
+    if "ar" in languages:
+        assert "إصدار المحتوى" in text and "آخر مراجعة" in text and "نوفمبر" in text

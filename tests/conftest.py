@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -28,6 +29,12 @@ def brochure_command() -> list[str]:
     if found is None:
         pytest.fail("the `brochure` entry point is not installed; run `make test`")
     return [found]
+
+
+def as_at_a_terminal() -> None:
+    """For a Popen preexec_fn: SIGINT as a command started at a terminal has it. A test runner's
+    worker may ignore SIGINT, and a child inherits that, so Ctrl-C tests would see nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

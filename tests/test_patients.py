@@ -14,7 +14,7 @@ import pytest
 from brochure.errors import BrochureError
 from brochure.patients import read_patients
 
-from .conftest import EXAMPLES, brochure_command, copy_clinic, run_cli
+from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from .pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
@@ -276,7 +276,8 @@ def test_ctrl_c_stops_a_parallel_build_with_exit_130_and_how_to_go_on(tmp_path):
     process = subprocess.Popen(
         [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES),
          "--out", "out", "--patients", "patients.csv", "--jobs", "2"], cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=as_at_a_terminal)
     folder = tmp_path / "out" / "al-noor" / "patients"
     deadline = time.monotonic() + 120
     while not (folder.exists() and any(folder.glob("*.pdf"))) and time.monotonic() < deadline:

@@ -21,7 +21,7 @@ from brochure.batch import personal_pdf
 from brochure.patients import read_patients
 from brochure.sending import MailSettings, mail_settings, send_leaflets
 
-from .conftest import EXAMPLES, brochure_command, copy_clinic, run_cli
+from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from .mailserver import FailOnce, Mailbox, MailServer
 from .pdftext import pdfium_text
 
@@ -189,7 +189,7 @@ def start_send(folder, port, *extra):
          "--patients", "patients.csv", "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port",
          str(port), "--tls", "none", "--rate", str(FAST), *extra],
         cwd=folder, env={**environment, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
 def run_send(folder, port, *extra):

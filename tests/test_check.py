@@ -536,6 +536,30 @@ def test_build_goes_ahead_on_warnings_and_press_stops_on_a_missing_review(tmp_pa
     assert 'clinics/x/sections/parking.toml: section: "Parking" has no reviewed_by' in press.stderr
 
 
+# --- placeholders ------------------------------------------------------------------------------
+
+def test_a_scaffold_left_as_written_warns_on_office_drafts_and_stops_press(tmp_path):
+    assert run_cli("new-clinic", "x", "--clinics-dir", "clinics", cwd=tmp_path).returncode == 0
+    office = check(tmp_path)
+    assert office.returncode == 0, office.stdout
+    fields = [line.split(": ")[2] for line in findings(office, "warning") if "clinics/x/" in line]
+    assert fields == ["name.en", "name.ar", "contact.phone", "contact.email", "contact.website",
+                      "contact.address.en", "contact.address.ar"]
+    press = check(tmp_path, "--for", "press")
+    assert press.returncode == 2
+    assert ("error: clinics/x/clinic.toml: contact.website: still holds the example value from "
+            "`brochure new-clinic`; replace it with the clinic's own") in findings(press)
+    build = run_cli("build", "--clinic", "x", "--clinics-dir", "clinics", "--out", "out", "--for",
+                    "press", cwd=tmp_path)
+    assert build.returncode == 2 and "contact.phone: still holds the example value" in build.stderr
+
+
+def test_a_filled_in_scaffold_has_no_placeholder_finding(tmp_path):
+    clinic = spoilt(tmp_path)  # an example clinic: every value its own
+    result = check(tmp_path, "--for", "press")
+    assert "placeholder" not in result.stdout and "example value" not in result.stdout, clinic
+
+
 # --- the JSON report ---------------------------------------------------------------------------
 
 FINDING = {
@@ -545,7 +569,7 @@ FINDING = {
     "properties": {
         "severity": {"enum": ["error", "warning"]},
         "check": {"enum": ["config", "parity", "glyphs", "colour", "plain-language", "review", "logo",
-                           "output"]},
+                           "placeholder", "output"]},
         "file": {"type": "string", "minLength": 1},
         "field": {"type": "string"},
         "message": {"type": "string", "minLength": 1},

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..clinic import Clinic, load_clinic
 from ..content import Topic, load_topic
 from ..errors import BrochureError, display_path
-from . import colour, coverage, logo, output, parity, plain_language, review
+from . import colour, coverage, logo, output, parity, placeholders, plain_language, review
 from .findings import EDITIONS, ERROR, TOPIC, WARNING, Finding, from_problems
 
 __all__ = ["EDITIONS", "ERROR", "WARNING", "Finding", "check_clinic", "refuse_errors"]
@@ -49,6 +49,7 @@ def leaflet_findings(clinic: Clinic, topic: Topic, edition: str, today: dt.date)
         *plain_language.findings(clinic, topic),
         *review.findings(clinic, topic, edition, today),
         *logo.findings(clinic),
+        *placeholders.findings(clinic, edition),
     ]
 
 

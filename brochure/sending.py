@@ -108,6 +108,10 @@ class _Transient(Exception):
     """Worth another try later: a 4xx answer, a refused or dropped connection."""
 
 
+class _Deferred(_Transient):
+    """A 4xx answer about this recipient (a full mailbox, greylisting): the others can go on."""
+
+
 class _Refused(Exception):
     """A 5xx answer about this message: trying again cannot help."""
 
@@ -258,6 +262,8 @@ class _MailServer:
                                            "in clinic.toml and what the server lets you send as")
             _answer(code, reply, expected=(250,))
             code, reply = smtp.rcpt(recipient)
+            if 400 <= code < 500:
+                raise _Deferred(_reply_text(code, reply))
             _answer(code, reply, expected=(250, 251))
             code, reply = smtp.docmd("DATA")
             _answer(code, reply, expected=(354,))
@@ -386,7 +392,7 @@ def _deliver_with_retries(clinic: Clinic, patient: Patient, message: Message,
                           first_wait: float) -> str:
     ident = str(message["Message-ID"])
     data = wire_bytes(message)
-    failure = ""
+    failure, only_this_recipient = "", False
     for attempt in range(TRIES):
         if attempt:
             time.sleep(backoff(attempt - 1, first_wait))
@@ -407,8 +413,9 @@ def _deliver_with_retries(clinic: Clinic, patient: Patient, message: Message,
             report.stopped = exc.problems[0]
             return "not sent"
         except _Transient as exc:
-            failure = redact(str(exc), patient)
-            server.hang_up()
+            failure, only_this_recipient = redact(str(exc), patient), isinstance(exc, _Deferred)
+            if not only_this_recipient:
+                server.hang_up()
             continue
         except _Refused as exc:
             reply = redact(str(exc), patient)
@@ -421,6 +428,11 @@ def _deliver_with_retries(clinic: Clinic, patient: Patient, message: Message,
             return UNCONFIRMED
         report.sent.append(patient.label)
         return SENT
+    if only_this_recipient:
+        report.problems.append(Problem(report.file, patient.label, f"the mail server put off this "
+                                       f"address {TRIES} times ({failure}); the others went on, and "
+                                       "the next run tries it again"))
+        return "not sent"
     report.stopped = Problem(
         report.file, patient.label,
         f"the mail server kept failing ({failure}) after {TRIES} tries; stopped here. Nothing is "

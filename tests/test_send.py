@@ -166,6 +166,26 @@ def test_a_refused_address_is_reported_by_line_and_id_and_the_batch_goes_on(clin
     assert [d.recipients[0] for d in mailbox.delivered] == ["layla@example.com", "dbrooks@example.org"]
 
 
+def test_an_address_the_server_keeps_putting_off_does_not_stop_the_others(clinic, copies, tmp_path):
+    """A 4xx to one recipient (full mailbox, greylisting) is that patient's, not the server's."""
+    def mailbox_full(step, recipient, accepted):
+        if step == "RCPT" and recipient == "sara.haddad@example.com":
+            return "452 4.2.2 <sara.haddad@example.com>: mailbox full"
+        return None
+
+    mailbox = Mailbox([mailbox_full])
+    with MailServer(mailbox) as server:
+        report = send(clinic, copies, tmp_path, server.port)
+        assert report.sent == ["line 2 (P-0001)", "line 4 (P-0003)"] and report.stopped is None
+        assert [str(p) for p in report.problems] == [
+            "patients.csv: line 3 (P-0002): the mail server put off this address 5 times (452 4.2.2 "
+            "<[patient details]>: mailbox full); the others went on, and the next run tries it again"]
+        mailbox.rules.clear()  # the mailbox has room again: the next run sends only Sara's
+        report = send(clinic, copies, tmp_path, server.port)
+    assert report.sent == ["line 3 (P-0002)"]
+    assert counts(mailbox) == EVERYONE_ONCE
+
+
 def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path):
     started = []
 

@@ -218,7 +218,8 @@ class _Records:
 def _text_lines(raw: bytes, where: str) -> list[str]:
     """The file's lines as text. UTF-8, with or without the byte-order mark Excel writes; anything
     else stops with the line and byte, because guessing an encoding garbles names silently."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    # UTF-16 without its byte-order mark: every other byte of the header is a NUL
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:200]:
         raise BrochureError.single(where, "", "UTF-16 text (Excel's \"Unicode Text\"); save it as "
                                    "\"CSV UTF-8 (Comma delimited)\"")
     offset = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0

@@ -61,9 +61,10 @@ def mail_settings(clinic: Clinic, *, host: str | None = None, port: int | None =
         raise BrochureError.single(where, "smtp.host", "no mail server: add [smtp] with host = "
                                    "\"smtp.your-clinic.example\" to clinic.toml, or pass --smtp-host")
     port = port or saved.port
+    tls_from = ("--tls", "") if tls else (where, "smtp.tls")
     tls = tls or saved.tls or ("implicit" if port == 465 else "starttls")
     if tls == "none" and not _on_this_machine(host):
-        raise BrochureError.single(where, "smtp.tls", "without TLS, patients' "
+        raise BrochureError.single(*tls_from, "without TLS, patients' "
                                    "names, addresses and leaflets cross the network readable by "
                                    "anyone on the way; `none` is only for a relay on this machine "
                                    "(localhost); use starttls or implicit")
@@ -227,8 +228,9 @@ class _MailServer:
                                     "and --smtp-user") from None
         except (OSError, smtplib.SMTPException):
             smtp.close()
-            raise self._setup_error(f"closed the connection while logging in user {user!r}; "
-                                    f"check {PASSWORD_VARIABLE}") from None
+            raise self._setup_error(f"closed the connection while logging in user {user!r}, "
+                                    f"as many do after a wrong password; check {PASSWORD_VARIABLE}"
+                                    ) from None
 
     def _setup_error(self, message: str) -> BrochureError:
         return BrochureError.single(f"{self.settings.host}:{self.settings.port}", "",

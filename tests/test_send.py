@@ -150,13 +150,15 @@ def test_a_server_that_stays_down_stops_the_batch_and_a_rerun_sends_only_the_res
     assert counts(mailbox) == EVERYONE_ONCE
 
 
-def test_a_refused_address_is_reported_by_line_and_id_and_the_batch_goes_on(clinic, copies, tmp_path):
-    def no_such_mailbox(step, recipient, accepted):
-        if step == "RCPT" and recipient == "sara.haddad@example.com":
-            return "550 5.1.1 <sara.haddad@example.com>: no such mailbox"
-        return None
+def answer_sara(answer: str):
+    """A mail server rule: `answer` to RCPT TO Sara's address, every time."""
+    def rule(step, recipient, accepted):
+        return answer if step == "RCPT" and recipient == "sara.haddad@example.com" else None
+    return rule
 
-    mailbox = Mailbox([no_such_mailbox])
+
+def test_a_refused_address_is_reported_by_line_and_id_and_the_batch_goes_on(clinic, copies, tmp_path):
+    mailbox = Mailbox([answer_sara("550 5.1.1 <sara.haddad@example.com>: no such mailbox")])
     with MailServer(mailbox) as server:
         report = send(clinic, copies, tmp_path, server.port)
     assert report.sent == ["line 2 (P-0001)", "line 4 (P-0003)"]
@@ -168,12 +170,7 @@ def test_a_refused_address_is_reported_by_line_and_id_and_the_batch_goes_on(clin
 
 def test_an_address_the_server_keeps_putting_off_does_not_stop_the_others(clinic, copies, tmp_path):
     """A 4xx to one recipient (full mailbox, greylisting) is that patient's, not the server's."""
-    def mailbox_full(step, recipient, accepted):
-        if step == "RCPT" and recipient == "sara.haddad@example.com":
-            return "452 4.2.2 <sara.haddad@example.com>: mailbox full"
-        return None
-
-    mailbox = Mailbox([mailbox_full])
+    mailbox = Mailbox([answer_sara("452 4.2.2 <sara.haddad@example.com>: mailbox full")])
     with MailServer(mailbox) as server:
         report = send(clinic, copies, tmp_path, server.port)
         assert report.sent == ["line 2 (P-0001)", "line 4 (P-0003)"] and report.stopped is None

@@ -143,6 +143,10 @@ def find_clinics(clinics_dir: Path) -> list[Path]:
 
 def clinic_folder(clinics_dir: Path, slug: str) -> Path:
     folder = clinics_dir / slug
+    if folder.is_dir() and not (folder / "clinic.toml").is_file():
+        raise BrochureError.single(folder / "clinic.toml", "", f"missing: the folder is there but "
+                                   f"has no clinic.toml; `brochure new-clinic {slug}` writes one to "
+                                   "fill in")
     if not (folder / "clinic.toml").is_file():
         known = [p.name for p in find_clinics(clinics_dir)]
         hint = (f" (known: {', '.join(known)})" if known

@@ -119,6 +119,16 @@ def test_list_marks_a_broken_clinic_without_failing(tmp_path):
     assert "problem" in result.stdout
 
 
+def test_a_clinic_folder_without_clinic_toml_is_named_as_such(tmp_path):
+    (tmp_path / "clinics" / "empty").mkdir(parents=True)
+    result = run_cli("build", "--clinic", "empty", "--clinics-dir", "clinics", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: clinics/empty/clinic.toml: missing: the folder is there "
+                                    "but has no clinic.toml; `brochure new-clinic empty` writes one")
+    made = run_cli("new-clinic", "empty", "--clinics-dir", "clinics", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+
+
 def test_new_clinic_scaffold_builds_as_is(tmp_path):
     clinics = tmp_path / "clinics"
     result = run_cli("new-clinic", "my-clinic", "--clinics-dir", clinics)

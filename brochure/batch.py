@@ -44,6 +44,7 @@ def private_folder(path: Path) -> Path:
     """`path` created readable by the owner only (a listing shows which patients have copies)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    path.chmod(PRIVATE_FOLDER)  # also when it was already there, made by hand or an older run
     return path
 
 

@@ -156,6 +156,8 @@ def test_patients_option_builds_for_one_clinic_in_each_patients_language(tmp_pat
 
 def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path):
     path = write_csv(tmp_path, [HEADER, *GOOD, BAD[0], BAD[1]])
+    (tmp_path / "out" / "al-noor" / "patients").mkdir(parents=True, mode=0o755)  # made by hand
+    (tmp_path / "out" / "al-noor" / "patients").chmod(0o755)
     result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", "out",
                      "--patients", path, "--skip-invalid", "--jobs", "2", cwd=tmp_path)
     # the valid rows are built; the exit code still says that some rows need fixing

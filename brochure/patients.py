@@ -10,7 +10,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bidi import BIDI_CONTROLS, PRESENTATION_FORMS
@@ -39,6 +39,7 @@ class Patient:
     surgeon: str | None = None
     note: str | None = None
     line: int = 0              # line in the CSV, for messages
+    source: str = "patients.csv"  # the CSV as messages name it
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -111,6 +112,7 @@ def read_patients(path: str | Path) -> PatientList:
             records.rewind_to(start + 1)
             continue
         row_problems, patient = _patient(values, columns, start)
+        patient = patient and replace(patient, source=where)
         ident = _row_label(start, values, columns)
         if patient is not None:
             # IDs differing only in case would name the same file on macOS and Windows disks

@@ -22,7 +22,7 @@ from brochure.render import TRIFOLD_INSIDE, TRIFOLD_OUTSIDE  # noqa: E402
 NAMES = {
     "cover": ("1 Cover", "١ الغلاف"), "inside-1": ("2 Inside", "٢ الداخل"),
     "inside-2": ("3 Inside", "٣ الداخل"), "inside-3": ("4 Inside", "٤ الداخل"),
-    "flap": ("5 Flap: folds in first", "٥ الطية: تُطوى أولًا"), "back": ("6 Back", "٦ الخلف"),
+    "flap": ("5 Flap", "٥ الطية"), "back": ("6 Back", "٦ الخلف"),  # the note below says it folds in first
 }
 # No brackets in the Arabic: Noto Naskh has none, and Pillow borrows no glyphs from other fonts.
 HOW = ("Print double-sided, flip on short edge. Fold the flap (5) in first, then the cover (1) over it.",
@@ -39,29 +39,29 @@ def diagram(slug: str, languages: tuple[str, ...], out: Path) -> None:
     pages = page_images(brochure.build_leaflet(clinic, languages=languages, layout="trifold"), DPI)
     arabic_first = languages[0] == "ar"
     label_en, label_ar = font("NotoSans-Bold.ttf", 15), font("NotoNaskhArabic-Bold.ttf", 16)
-    gap, band = 30, 70
+    gap, band, labels = 30, 70, 56  # the panel labels stand above the page, covering nothing
+    top = 30 + labels
     width = sum(p.width for p in pages) + gap * 3
-    canvas = Image.new("RGB", (width, pages[0].height + band + 40), "white")
+    canvas = Image.new("RGB", (width, top + pages[0].height + band), "white")
     draw = ImageDraw.Draw(canvas)
     x = gap
     for page, roles, title in zip(pages, (TRIFOLD_OUTSIDE, TRIFOLD_INSIDE), ("Outside", "Inside"),
                                   strict=True):
-        canvas.paste(page, (x, 30))
+        canvas.paste(page, (x, top))
         draw.text((x, 6), f"{title} (page {1 if title == 'Outside' else 2})", fill="black", font=label_en)
         order = tuple(reversed(roles)) if arabic_first else roles
         third = page.width / 3
         for index, role in enumerate(order):
             left = x + round(index * third)
             if index:
-                draw.line([(left, 30), (left, 30 + page.height)], fill=(200, 40, 40), width=2)
+                draw.line([(left, 32), (left, top + page.height)], fill=(200, 40, 40), width=2)
             english, arabic = NAMES[role]
-            draw.rectangle([left + 6, 36, left + round(third) - 6, 84], fill=(255, 255, 255))
-            draw.text((left + 12, 38), english, fill=(200, 40, 40), font=label_en)
-            draw.text((left + round(third) - 12, 58), terminal_text(arabic), fill=(200, 40, 40),
+            draw.text((left + 8, 32), english, fill=(200, 40, 40), font=label_en)
+            draw.text((left + round(third) - 8, 52), terminal_text(arabic), fill=(200, 40, 40),
                       font=label_ar, anchor="ra")
         x += page.width + gap
-    draw.text((gap, 34 + pages[0].height + 6), HOW[0], fill="black", font=label_en)
-    draw.text((width - gap, 34 + pages[0].height + 30), terminal_text(HOW[1]), fill="black",
+    draw.text((gap, top + pages[0].height + 6), HOW[0], fill="black", font=label_en)
+    draw.text((width - gap, top + pages[0].height + 30), terminal_text(HOW[1]), fill="black",
               font=label_ar, anchor="ra")
     canvas.save(out, optimize=True)
     print(out.relative_to(REPO))

@@ -58,9 +58,7 @@ def personal_pdf(clinic: Clinic, patient: Patient, paper: str | None = None) -> 
     try:
         return make_personal_leaflet(clinic, patient, paper=paper).pdf
     except BrochureError as exc:
-        # the cover's own problems name the row already; anything else gets it here
-        raise BrochureError([Problem(p.file, redact(p.field, patient) if p.file == patient.source
-                                     else _join(patient.label, redact(p.field, patient)),
+        raise BrochureError([Problem(p.file, _join(patient.label, redact(p.field, patient)),
                                      redact(p.message, patient)) for p in exc.problems]) from None
 
 

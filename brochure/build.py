@@ -61,6 +61,7 @@ def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str,
     options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
     page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
+
     def fits(rendered) -> bool:
         return rendered.page_count <= page_limit and not rendered.overflows
 

@@ -143,11 +143,11 @@ def find_clinics(clinics_dir: Path) -> list[Path]:
 
 def clinic_folder(clinics_dir: Path, slug: str) -> Path:
     folder = clinics_dir / slug
-    if folder.is_dir() and not (folder / "clinic.toml").is_file():
-        raise BrochureError.single(folder / "clinic.toml", "", f"missing: the folder is there but "
-                                   f"has no clinic.toml; `brochure new-clinic {slug}` writes one to "
-                                   "fill in")
     if not (folder / "clinic.toml").is_file():
+        if folder.is_dir():
+            raise BrochureError.single(folder / "clinic.toml", "", "missing: the folder is there but "
+                                       f"has no clinic.toml; `brochure new-clinic {slug}` writes one "
+                                       "to fill in")
         known = [p.name for p in find_clinics(clinics_dir)]
         hint = (f" (known: {', '.join(known)})" if known
                 else " (no clinics there yet: see `brochure new-clinic`)")

@@ -71,34 +71,32 @@ def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
     """The cover alone: the patient's text drawable by the bundled fonts and unshaped, and the
     page not overflowing. (The interface words and clinic text on it are checked by the build
     of the shared leaflet.)"""
-    # only the row number and ID may name a patient in a message (see patients.py)
-    where, row = patient.source, patient.label
+    # only the row number and ID may name a patient in a message: batch.personal_pdf adds them
+    where = patient.source
     problems = []
     can_draw = drawable()
     for field in ("name", "surgeon", "note"):
         text = getattr(patient, field) or ""
         missing = sorted({f"U+{ord(c):04X}" for c in text if ord(c) not in can_draw and not c.isspace()})
         if missing:  # checked before rendering: a PDF font check would cost more than the render
-            problems.append(Problem(where, f"{row}: {field}",
-                                    f"the bundled fonts cannot draw {', '.join(missing)}"))
+            problems.append(Problem(where, field, f"the bundled fonts cannot draw {', '.join(missing)}"))
         if PRESENTATION_FORMS.search(text):
-            problems.append(Problem(where, f"{row}: {field}",
-                                    "pre-shaped Arabic; give the plain Arabic text"))
+            problems.append(Problem(where, field, "pre-shaped Arabic; give the plain Arabic text"))
     if problems:
         raise BrochureError(problems)
     html = leaflet_html(clinic, load_topic("miss"), patient.languages, paper, edition="screen",
                         patient=patient, cover_only=True)
     rendered = render_pdf(html, clinic, options=SCREEN)
-    problems += _overflow_problems(where, row, patient, rendered.overflows)
+    problems += _overflow_problems(where, patient, rendered.overflows)
     if rendered.page_count != 1:
-        problems.append(Problem(where, f"{row}: note", "the personal details do not fit on one cover page; "
+        problems.append(Problem(where, "note", "the personal details do not fit on one cover page; "
                                 "shorten the note"))
     if problems:
         raise BrochureError(problems)
     return rendered.pdf
 
 
-def _overflow_problems(where: str, row: str, patient: Patient, overflows: list[str]) -> list[Problem]:
+def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> list[Problem]:
     """Text wider than the cover's column, without the text: the renderer's description quotes
     it, and on a cover that is the patient's name, surgeon or note. The field is named when the
     quoted words are found in it, else the three are named together."""
@@ -109,9 +107,9 @@ def _overflow_problems(where: str, row: str, patient: Patient, overflows: list[s
         found = [name for name in ("name", "surgeon", "note")
                  if words and words in " ".join((getattr(patient, name) or "").split())]
         fields.update(dict.fromkeys(found[:1] or [""]))
-    return [Problem(where, f"{row}: {name}", "a word too long for the cover page; shorten it or "
+    return [Problem(where, name, "a word too long for the cover page; shorten it or "
                     "break it with spaces") if name else
-            Problem(where, row, "the name, surgeon or note has a word too long for the cover "
+            Problem(where, "", "the name, surgeon or note has a word too long for the cover "
                     "page; shorten it") for name in fields]
 
 

@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from .conftest import EXAMPLES, MM, copy_clinic, run_cli
+from .conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
 from .pdftext import pdfium_text
 
 A4 = (210.0, 297.0)
@@ -118,22 +118,12 @@ def test_no_text_or_logo_within_4mm_of_the_trim(printed, key):
 @pytest.mark.parametrize("key", OFFICE)
 def test_office_prints_nothing_within_10mm_of_the_paper_edge(printed, key):
     """Desk printers clip up to about 10 mm from the edge: every layout, both reading orders and
-    both papers keep text, logo, rules, QR code, figure and the footers' version line inside.
+    both papers keep text, logo, rules, QR code, figure and the version line inside.
     The faint fold lines of the office tri-fold are guides, not content, but they are not
     excused: they stop at the same margin (a guide from 10 mm to 10 mm still shows where to fold,
     and a line the printer would cut off half way helps nobody)."""
-    limit = 10 * MM - 0.5  # 0.5 pt for rounding in the PDF
-    with pdfplumber.open(printed[key]) as pdf:
-        too_close = []
-        for number, page in enumerate(pdf.pages, start=1):
-            width, height = float(page.width), float(page.height)
-            for kind in ("chars", "rects", "lines", "curves", "images"):
-                for item in getattr(page, kind):
-                    gap = min(item["x0"], width - item["x1"], item["top"], height - item["bottom"])
-                    if gap < limit:
-                        too_close.append((round(gap / MM, 1), number, kind[:-1], item.get("text", "")))
-    assert not too_close, [f"{mm} mm: page {number} {kind} {text!r}"
-                           for mm, number, kind, text in sorted(too_close)[:8]]
+    too_close = drawn_near_the_edge(printed[key], 10)
+    assert not too_close, too_close[:8]
 
 
 @pytest.mark.parametrize("key, outer", [("trifold-press", "right"), ("trifold-press-ar", "left")])

@@ -1,11 +1,13 @@
 """A patient's own copy: a tagged cover page naming the patient, their appointment, surgeon and
 note (the patient's language first), followed by the screen edition of the clinic's leaflet.
 
-Everything but the cover page is the same for every patient, so it is rendered once per clinic,
-paper and language order, and each copy renders only its cover (a few milliseconds) and joins
-the two PDFs, structure trees included: every copy stays a fully tagged PDF whose personal
-details are in its structure tree. `make_personal_leaflet_in_one_render` is the same document
-made the plain way, one WeasyPrint render per patient, kept for comparison (see bench/).
+Everything but the patient's few lines is the same for every patient, so the leaflet and a cover
+with empty personal blocks are rendered once per clinic, paper and language order and joined,
+structure trees included; each copy then only has its lines set into that cover (covers.py, about
+5 ms). Every copy stays a fully tagged PDF whose personal details are in its structure tree. A
+note too long for the block gets its cover laid out by WeasyPrint instead (about 50 ms).
+`make_personal_leaflet_in_one_render` is the same document made the plain way, one WeasyPrint
+render per patient, kept for comparison (see bench/ and tests/test_screen.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import lru_cache
 
 import pikepdf
 
+from . import covers
 from .bidi import PRESENTATION_FORMS
 from .build import Leaflet, make_leaflet
 from .clinic import Clinic
@@ -23,7 +26,7 @@ from .content import load_topic
 from .errors import BrochureError, Problem
 from .glyphs import drawable
 from .patients import Patient
-from .render import leaflet_html, render_pdf
+from .render import _font_config, format_appointment, leaflet_html, render_pdf
 
 SCREEN = {"pdf_variant": "pdf/ua-1"}
 
@@ -31,8 +34,12 @@ SCREEN = {"pdf_variant": "pdf/ua-1"}
 def make_personal_leaflet(clinic: Clinic, patient: Patient, *, paper: str | None = None) -> Leaflet:
     paper = paper or clinic.paper
     body = _shared_leaflet(clinic, paper, patient.languages)
-    cover = _cover_page(clinic, patient, paper)
-    pdf = join_tagged(cover, body.pdf)
+    _check_personal_text(patient)
+    try:
+        pdf = covers.write_cover(_cover_template(clinic, paper, patient.languages),
+                                 _typesetter(_font_config()), _personal_rows(patient))
+    except covers.NeedsFullLayout:  # a long note: WeasyPrint lays out this cover, the block grows
+        pdf = join_tagged(_cover_page(clinic, patient, paper), body.pdf)
     return Leaflet(clinic, paper, patient.languages, pdf, body.page_count + 1, body.density,
                    "sheet", "screen")
 
@@ -55,7 +62,7 @@ def check_shared_leaflets(clinic: Clinic, paper: str | None,
     problems: list[Problem] = []
     for languages in orders:
         try:
-            _shared_leaflet(clinic, paper or clinic.paper, tuple(languages))
+            _cover_template(clinic, paper or clinic.paper, tuple(languages))  # the leaflet too
         except BrochureError as exc:
             problems += [problem for problem in exc.problems if problem not in problems]
     if problems:
@@ -67,10 +74,31 @@ def _shared_leaflet(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> L
     return make_leaflet(clinic, paper, languages, edition="screen")
 
 
-def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
-    """The cover alone: the patient's text drawable by the bundled fonts and unshaped, and the
-    page not overflowing. (The interface words and clinic text on it are checked by the build
-    of the shared leaflet.)"""
+@lru_cache(maxsize=16)
+def _cover_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> covers.CoverTemplate:
+    """The personal document with an empty cover, for covers.write_cover to fill in."""
+    body = _shared_leaflet(clinic, paper, languages)
+    html = leaflet_html(clinic, load_topic("miss"), languages, paper, edition="screen",
+                        blank_cover=True)
+    ids = tuple(f"personal-{lang}" for lang in languages)
+    cover = render_pdf(html, clinic, options=SCREEN, box_ids=ids)
+    return covers.prepare(join_tagged(cover.pdf, body.pdf),
+                          {lang: cover.boxes[f"personal-{lang}"] for lang in languages}, languages)
+
+
+@lru_cache(maxsize=4)
+def _typesetter(font_config) -> covers.Typesetter:
+    return covers.Typesetter(font_config.font_map)
+
+
+def _personal_rows(patient: Patient) -> dict[str, list[list[covers.Segment]]]:
+    return {lang: covers.rows(patient, lang, format_appointment(patient.appointment, lang))
+            for lang in patient.languages}
+
+
+def _check_personal_text(patient: Patient) -> None:
+    """The patient's text drawable by the bundled fonts and unshaped. (The interface words and
+    clinic text on the cover are checked by the build of the shared leaflet.)"""
     # only the row number and ID may name a patient in a message: batch.personal_pdf adds them
     where = patient.source
     problems = []
@@ -84,6 +112,13 @@ def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
             problems.append(Problem(where, field, "pre-shaped Arabic; give the plain Arabic text"))
     if problems:
         raise BrochureError(problems)
+
+
+def _cover_page(clinic: Clinic, patient: Patient, paper: str) -> bytes:
+    """The cover laid out by WeasyPrint, for a patient whose lines do not fit the fixed block:
+    the page must still not overflow."""
+    where = patient.source
+    problems = []
     html = leaflet_html(clinic, load_topic("miss"), patient.languages, paper, edition="screen",
                         patient=patient, cover_only=True)
     rendered = render_pdf(html, clinic, options=SCREEN)

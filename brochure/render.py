@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -68,6 +68,9 @@ class Rendered:
     section_pages: dict[str, int]  # element id -> page number where it starts
     overflows: list[str]           # text that sticks out of its column, described for staff
     logo_size_pt: tuple[float, float] | None = None  # the logo as printed
+    # content boxes of the elements named by render_pdf's `box_ids`: left, top, width, height in
+    # pt from the top left of their page
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 @cache
@@ -104,8 +107,9 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
                  density: str = "normal", *, layout: str = "sheet", edition: str = "office",
-                 patient=None, cover_only: bool = False) -> str:
-    """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2."""
+                 patient=None, cover_only: bool = False, blank_cover: bool = False) -> str:
+    """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2. With
+    `blank_cover`, only a patient's cover page, its personal blocks left empty (covers.py)."""
     words = interface_words()
     primary = languages[0]
     from_right = primary == "ar"
@@ -137,8 +141,9 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         # carry the language, and the screen edition's reading order is language by language
         "page_per_language": layout == "bilingual-pages" or edition == "screen",
         "stacked": layout == "bilingual-pages" and edition != "screen",
-        "patient": _patient_context(patient, languages) if patient else None,
-        "cover_only": cover_only,
+        "patient": {"blank": True} if blank_cover else
+                   _patient_context(patient, languages) if patient else None,
+        "cover_only": cover_only or blank_cover,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "brackets_range": brackets_unicode_range(),
@@ -183,6 +188,7 @@ def _single_language_rows(sections: list) -> list[list]:
 def _patient_context(patient, languages) -> dict:
     """The personal cover block: name in its own direction, the appointment in each language."""
     return {
+        "blank": False,
         "name": patient.name,
         "name_dir": direction_of(patient.name),
         "surgeon": patient.surgeon,
@@ -314,7 +320,8 @@ def _stylesheet(name: str) -> CSS:
 
 def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
                extra_roots: tuple = (), stylesheets: tuple[str, ...] = ("leaflet",),
-               fits: Callable[[Rendered], bool] | None = None) -> Rendered:
+               fits: Callable[[Rendered], bool] | None = None,
+               box_ids: tuple[str, ...] = ()) -> Rendered:
     """WeasyPrint with a local-only fetcher; any warning it logs fails the build, naming it.
     With `fits`, the laid-out pages are measured first and the PDF is written (a third of the
     time) only when they pass: the fitting ladder throws the others away (`pdf` is then b"")."""
@@ -323,7 +330,7 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
     with _weasyprint_complaints() as complaints:
         document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
                         url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
-        measured = _measured(document)
+        measured = _measured(document, box_ids)
         if fits is None or fits(measured):
             measured = replace(measured, pdf=document.write_pdf(**(options or {})),
                                logo_size_pt=_logo_size(document))
@@ -335,19 +342,25 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
     return measured
 
 
-def _measured(document) -> Rendered:
+def _measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     section_pages: dict[str, int] = {}
     overflows: list[str] = []
+    found: dict[str, tuple[float, float, float, float]] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             section_pages.setdefault(anchor, number)
         # Page boxes are not public API; WeasyPrint is pinned, and tests cover this walk.
         paper = page._page_box
+        for box in _descendants(paper) if box_ids else ():
+            element = getattr(box, "element", None)
+            if element is not None and element.get("id") in box_ids and element.get("id") not in found:
+                found[element.get("id")] = tuple(px * 0.75 for px in (  # CSS px to pt
+                    box.content_box_x(), box.content_box_y(), box.width, box.height))
         _find_overflow(paper, None, "page margin", number, overflows,
                        (paper.content_box_x(), paper.content_box_x() + paper.width))
         _find_panel_overflow(paper, number, overflows)
     return Rendered(pdf=b"", page_count=len(document.pages), section_pages=section_pages,
-                    overflows=overflows)
+                    overflows=overflows, boxes=found)
 
 
 def _descendants(box):

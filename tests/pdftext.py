@@ -37,3 +37,65 @@ def arabic_letters(text: str) -> str:
     order, each digit run standing as "#": letter order is still checked character by character,
     and digit order is checked on the page by glyph position (test_layout)."""
     return _DIGIT_RUN.sub("#", re.sub(r"[\s\u064b-\u0652]", "", text))
+
+
+def tagged_reading(pdf: bytes) -> list[tuple[str, str]]:
+    """What a screen reader reads, in order: (language in force, text) for each structure
+    element that holds marked content, walking the structure tree. Each element's text is its
+    glyphs' raw text layer (pdfplumber), in the order they are drawn. The order on the page and
+    in the content streams does not matter here; the tree's order does."""
+    import io
+
+    import pdfplumber
+    import pikepdf
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        by_mark: dict[tuple[int, int], str] = {}
+        for index, page in enumerate(document.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (index, char["mcid"])
+                    by_mark[key] = by_mark.get(key, "") + char["text"]
+    found: list[tuple[str, str]] = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = {page.objgen: index for index, page in enumerate(document.pages)}
+
+        def walk(element, language: str, page):
+            language = str(element.get("/Lang", language))
+            page = pages.get(element.Pg.objgen, page) if "/Pg" in element else page
+            kids = element.get("/K")
+            text = ""
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, int):
+                    text += by_mark.get((page, kid), "")
+                elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+                    kid_page = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                    text += by_mark.get((kid_page, int(kid.MCID)), "")
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, language, page)
+            if text.strip():
+                found.append((language, text))
+
+        root = document.Root.StructTreeRoot
+        for kid in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            walk(kid, str(document.Root.get("/Lang", "")), None)
+    return found
+
+
+def words_on_page(pdf: bytes, index: int) -> list[tuple[str, float, float]]:
+    """The page's words as pdfplumber groups its glyphs, each with its left and top edge (pt),
+    sorted: compare two pages with `same_places`, whatever order they were drawn in."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return sorted((word["text"], word["x0"], word["top"])
+                      for word in document.pages[index].extract_words())
+
+
+def same_places(words: list[tuple[str, float, float]], others: list[tuple[str, float, float]],
+                tolerance_pt: float = 0.6) -> bool:
+    return len(words) == len(others) and all(
+        a[0] == b[0] and abs(a[1] - b[1]) <= tolerance_pt and abs(a[2] - b[2]) <= tolerance_pt
+        for a, b in zip(words, others, strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pikepdf
 import pytest
@@ -15,7 +16,7 @@ from brochure.patients import Patient
 from brochure.personal import make_personal_leaflet
 
 from .conftest import EXAMPLES, run_cli
-from .pdftext import arabic_letters, pdfium_text
+from .pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
 
 PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
                      "Dr. Omar Haddad", "صائمة من منتصف الليل")
@@ -150,13 +151,19 @@ def test_screen_edition_has_one_layout(tmp_path):
 
 
 def test_fast_personal_copy_matches_the_one_render_copy(personal):
-    """The shared leaflet is rendered once and joined behind each patient's cover: the result
-    must read exactly like the same document rendered in one go, and stay a tagged PDF/UA."""
+    """The shared leaflet is rendered once and each patient's lines are set into its blank cover:
+    the result must read exactly like the same document rendered in one go (the same words at
+    the same places, the same text in the same tagged reading order) and stay a tagged PDF/UA."""
     from brochure.personal import make_personal_leaflet_in_one_render
 
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     plain = make_personal_leaflet_in_one_render(clinic, PATIENT_AR).pdf
-    assert pdfium_text(personal["ar"]) == pdfium_text(plain)
+    assert personal["ar"].count(b"%%EOF") == 2  # the cover's lines are an update of the shared copy
+    assert same_places(words_on_page(personal["ar"], 0), words_on_page(plain, 0))
+    assert tagged_reading(personal["ar"]) == tagged_reading(plain)
+    # the cover's text is drawn after the page's other content, so only pdfium's stream-ordered
+    # text of the cover differs; the leaflet's pages read alike
+    assert pdfium_text(personal["ar"]).endswith(pdfium_text(plain).split("إصدار", 1)[1])
     with pikepdf.open(io.BytesIO(personal["ar"])) as joined, pikepdf.open(io.BytesIO(plain)) as one:
         assert len(joined.pages) == len(one.pages)
         assert joined.open_metadata().get("pdfuaid:part") == "1"
@@ -172,3 +179,47 @@ def test_fast_personal_copy_matches_the_one_render_copy(personal):
         assert "tel:+97141234567" in uris
     again = brochure.personal.make_personal_leaflet(clinic, PATIENT_AR).pdf
     assert again == personal["ar"]  # reproducible
+
+
+@pytest.mark.parametrize("patient", [
+    PATIENT_EN,
+    # a Latin name and an English note in an Arabic-first copy, an Arabic surgeon in its English
+    # block, a note over three lines there, digits and brackets
+    Patient("P-0044", "Zoë Adeyemi-Khan", "z@example.com", "ar", dt.datetime(2026, 12, 10, 8, 5),
+            "د. سامي الحسن", "Please arrive 30 minutes early, fasting from midnight, with your MRI "
+            "scans and a list of your medicines (with doses)."),
+    Patient("P-0045", "عبد الرحمن بن خالد", "a@example.com", "en", dt.datetime(2027, 1, 4, 16, 45),
+            None, "اتصل على 0501234567 (الاستقبال) قبل يوم من الموعد."),
+], ids=["english-first", "latin-name-arabic-first", "arabic-note-english-first"])
+def test_set_cover_reads_like_the_weasyprint_cover(patient):
+    """Whatever the mix of scripts and directions, the lines set into the shared cover are the
+    words WeasyPrint would place, at the same places, read in the same tagged order and language."""
+    from brochure.personal import make_personal_leaflet_in_one_render
+
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    fast = make_personal_leaflet(clinic, patient).pdf
+    plain = make_personal_leaflet_in_one_render(clinic, patient).pdf
+    assert fast.count(b"%%EOF") == 2
+    assert same_places(words_on_page(fast, 0), words_on_page(plain, 0))
+    assert tagged_reading(fast) == tagged_reading(plain)
+    from brochure import pdfcheck
+    assert pdfcheck.font_problems(pdfcheck.inspect_pdf(fast).fonts) == []
+    assert pdfcheck.presentation_form_count(pdfcheck.raw_text(fast)) == 0
+
+
+def test_a_note_too_long_for_the_block_gets_a_cover_laid_out_by_weasyprint():
+    """The personal block holds three lines of note; a longer one grows the block, as in the
+    one-render copy does, instead of running out of it."""
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    note = " ".join(["Bring your MRI scans, your medicines and someone to drive you home."] * 6)
+    patient = Patient("P-0046", "Mary-Jane Watson", "m@example.com", "en",
+                      dt.datetime(2026, 12, 11, 9, 0), None, note)
+    copy = make_personal_leaflet(clinic, patient).pdf
+    assert copy.count(b"%%EOF") == 1  # not an update of the shared copy
+    read = "".join(text for _, text in tagged_reading(copy))
+    assert note.replace(" ", "") in read.replace(" ", "")
+    def arabic_masthead_top(pdf):  # the first Arabic on an English-first cover
+        return min(top for text, _, top in words_on_page(pdf, 0) if re.search("[\u0600-\u06ff]", text))
+
+    usual = make_personal_leaflet(clinic, PATIENT_EN).pdf
+    assert arabic_masthead_top(copy) > arabic_masthead_top(usual) + 10  # pushed down by the note

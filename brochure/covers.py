@@ -15,6 +15,7 @@ longer than the block) raises `NeedsFullLayout`, and personal.py has WeasyPrint 
 
 from __future__ import annotations
 
+import bisect
 import html
 import io
 import re
@@ -32,6 +33,7 @@ ffi.cdef("""
     void pango_layout_set_markup (PangoLayout *layout, const char *markup, int length);
     int pango_layout_get_line_count (PangoLayout *layout);
     PangoFontDescription * pango_font_describe (PangoFont *font);
+    gpointer g_object_ref (gpointer object);
 """)
 
 LINE_HEIGHT = 1.4  # .personal
@@ -236,7 +238,10 @@ class _FontUse:
     """One font file as used on this cover: its glyphs, their widths and text, for embedding."""
 
     def __init__(self, pango_font, resource: str):
-        self.pango_font = pango_font  # at the size it was first met in: sizes scale from it
+        # held past its layout (the layout's next text frees the runs), at the size it was first
+        # met in: other sizes scale from it
+        self.pango_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                                 gobject.g_object_unref)
         self.resource = resource
         self.widths: dict[int, int] = {}
         self.to_unicode: dict[int, str] = {}
@@ -330,6 +335,7 @@ class Typesetter:
             glyphs = item.glyphs
             font = None  # looked up at the first glyph drawn: a run of direction marks draws none
             item_offset, item_length = item.item.offset, item.item.length
+            clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
             for i in range(glyphs.num_glyphs):
                 info = glyphs.glyphs[i]
                 if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
@@ -349,7 +355,9 @@ class Typesetter:
                 glyph_text = ""
                 # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
                 if i == 0 or glyphs.log_clusters[i - 1] != start:
-                    end = _cluster_end(glyphs, i, item_length)
+                    # the cluster runs to the next cluster's start, whichever way the item runs
+                    following = bisect.bisect_right(clusters, start)
+                    end = clusters[following] if following < len(clusters) else item_length
                     glyph_text = text[item_offset + start:item_offset + end].decode()
                 chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
                                                 info.geometry.y_offset * FROM_UNITS, glyph_text))
@@ -374,15 +382,6 @@ def _segment_at(starts: list[int], offset: int) -> int:
         if start <= offset:
             index = i
     return index
-
-
-def _cluster_end(glyphs, i: int, length: int) -> int:
-    """Where the cluster of glyph `i` ends in the item's text (bytes), whichever way the item
-    runs: the next cluster start after its own."""
-    start = glyphs.log_clusters[i]
-    following = [glyphs.log_clusters[j] for j in range(glyphs.num_glyphs)
-                 if glyphs.log_clusters[j] > start]
-    return min(following) if following else length
 
 
 def _font_desc(segment: Segment, size: float) -> str:

@@ -183,21 +183,28 @@ def _personal_sections(pdf: pikepdf.Pdf, cover) -> dict[str, pikepdf.Dictionary]
 
 
 def rows(patient, language: str, appointment: str) -> list[list[Segment]]:
-    """The personal block's rows, as templates/partials/macros.html.j2 writes them."""
+    """The personal block's rows, as templates/partials/macros.html.j2 writes them, with white
+    space collapsed as in HTML (a note from a CSV can hold line breaks)."""
     words = interface_words()
-    name_language = "ar" if direction_of(patient.name) == "rtl" else "en"
+    name = _collapsed(patient.name)
+    name_language = "ar" if direction_of(name) == "rtl" else "en"
     found = [[Segment(words["prepared_for"][language] + " ", language, bold=True),
-              Segment(patient.name, name_language, bold=True, scale=NAME_SCALE,
-                      own_element=True)],
+              Segment(name, name_language, bold=True, scale=NAME_SCALE, own_element=True)],
              [_label(words["appointment"][language], language),
               Segment(" " + appointment, language)]]
     for field_name in ("surgeon", "note"):
-        value = getattr(patient, field_name)
+        value = _collapsed(getattr(patient, field_name) or "")
         if value:
             value_language = "ar" if direction_of(value) == "rtl" else "en"
             found.append([_label(words[field_name][language], language), Segment(" ", language),
                           Segment(value, value_language, own_element=True)])
     return found
+
+
+def _collapsed(text: str) -> str:
+    """CSS `white-space: normal`: runs of ASCII white space are one space, none at the ends
+    (a no-break space stays)."""
+    return re.sub(r"[ \t\n\r\f]+", " ", text).strip(" ")
 
 
 def _label(text: str, language: str) -> Segment:

@@ -4,6 +4,7 @@ refresh them with `make golden` and look at the new PNGs before committing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from PIL import Image, ImageChops
 
 import brochure
+from brochure.patients import Patient
+from brochure.personal import make_personal_leaflet
 from brochure.preview import page_images
 
 from .conftest import EXAMPLES
@@ -47,7 +50,27 @@ def test_layout_looks_as_approved(name):
     slug, layout, paper, languages = CASES[name]
     clinic = brochure.load_clinic(EXAMPLES / slug)
     pdf = brochure.build_leaflet(clinic, paper=paper, languages=languages, layout=layout)
-    actual = _strip(page_images(pdf, dpi=DPI))
+    _looks_as_approved(name, _strip(page_images(pdf, dpi=DPI)))
+
+
+# a patient's cover, its lines set into the shared cover (brochure/covers.py)
+COVERS = {
+    "personal-cover-ar-en": Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar",
+                                    dt.datetime(2026, 12, 8, 10, 30), "Dr. Omar Haddad",
+                                    "صائمة من منتصف الليل"),
+    "personal-cover-en-ar": Patient("P-0043", "John O'Neil", "j@example.com", "en",
+                                    dt.datetime(2026, 12, 9, 15, 0), None, "Bring your MRI"),
+}
+
+
+@pytest.mark.parametrize("name", COVERS)
+def test_personal_cover_looks_as_approved(name):
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    pdf = make_personal_leaflet(clinic, COVERS[name]).pdf
+    _looks_as_approved(name, page_images(pdf, dpi=DPI)[0])
+
+
+def _looks_as_approved(name: str, actual: Image.Image) -> None:
     golden_path = GOLDEN / f"{name}.png"
     if UPDATE:
         actual.save(golden_path, optimize=True)

@@ -200,6 +200,8 @@ def test_set_cover_reads_like_the_weasyprint_cover(patient):
     fast = make_personal_leaflet(clinic, patient).pdf
     plain = make_personal_leaflet_in_one_render(clinic, patient).pdf
     assert fast.count(b"%%EOF") == 2
+    with pikepdf.open(io.BytesIO(fast)) as pdf:
+        assert pdf.check_pdf_syntax() == []  # qpdf parses every object and content stream
     assert same_places(words_on_page(fast, 0), words_on_page(plain, 0))
     assert tagged_reading(fast) == tagged_reading(plain)
     from brochure import pdfcheck

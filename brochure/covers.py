@@ -263,8 +263,6 @@ class _FontUse:
         pango.pango_font_metrics_unref(metrics)
 
 
-
-
 class Typesetter:
     """Pango layouts on WeasyPrint's font configuration (which holds the bundled @font-face
     fonts once a leaflet has been rendered in this thread)."""
@@ -290,7 +288,7 @@ class Typesetter:
     def strut(self, language: str, size: float) -> tuple[float, float]:
         """Ascent and descent of the block's first font, as WeasyPrint's line strut."""
         context, _, language_p = self._layout(language)
-        description = _description(FAMILIES[language], False, size)
+        description = _description(FAMILIES[language], size)
         metrics = pango.pango_context_get_metrics(
             context, description, pango.pango_language_from_string(language_p))
         ascent = pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS
@@ -396,10 +394,9 @@ def _font_desc(segment: Segment, size: float) -> str:
     return f"{FAMILIES[segment.language]},{weight} {size * segment.scale:.3f}px"
 
 
-def _description(families: str, bold: bool, size: float):
+def _description(families: str, size: float):
     description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
     pango.pango_font_description_set_family(description, families.encode())
-    pango.pango_font_description_set_weight(description, 700 if bold else 400)
     pango.pango_font_description_set_absolute_size(description, int(size * TO_UNITS))
     return description
 

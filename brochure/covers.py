@@ -80,6 +80,11 @@ class Segment:
     # isolated in its own direction, as WeasyPrint sets such a span (a note's closing full stop
     # stays with its English in an Arabic block)
     own_element: bool = False
+    span: bool = False  # in a <span> of its own (a label, or an own_element): it counts in line height
+
+    @property
+    def inline_box(self) -> bool:
+        return self.span or self.own_element
 
     @property
     def laid_out(self) -> str:
@@ -208,7 +213,7 @@ def _collapsed(text: str) -> str:
 
 
 def _label(text: str, language: str) -> Segment:
-    return Segment(text, language, bold=True, rgb=LABEL_RGB)
+    return Segment(text, language, bold=True, rgb=LABEL_RGB, span=True)
 
 
 # --- Pango: lines of positioned glyphs --------------------------------------------------------
@@ -256,11 +261,6 @@ class _FontUse:
         description = pango.pango_font_describe(pango_font)
         self.size = pango.pango_font_description_get_size(description) * FROM_UNITS
         pango.pango_font_description_free(description)
-        metrics = pango.pango_font_get_metrics(pango_font, ffi.NULL)
-        # per point of font size
-        self.ascent = pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS / self.size
-        self.descent = pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS / self.size
-        pango.pango_font_metrics_unref(metrics)
 
 
 class Typesetter:
@@ -270,6 +270,7 @@ class Typesetter:
     def __init__(self, font_map):
         self.font_map = font_map
         self._contexts = {}
+        self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
 
     def _layout(self, language: str):
         if language not in self._contexts:
@@ -280,27 +281,34 @@ class Typesetter:
                 context, pango.PANGO_DIRECTION_RTL if language == "ar" else pango.PANGO_DIRECTION_LTR)
             language_p = ffi.new("char[]", language.encode())
             pango.pango_context_set_language(context, pango.pango_language_from_string(language_p))
-            layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
-            pango.pango_layout_set_auto_dir(layout, False)
-            self._contexts[language] = (context, layout, language_p)
+            layouts = []
+            for _ in range(2):  # one for the rows, one to measure a line's pieces
+                layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+                pango.pango_layout_set_auto_dir(layout, False)
+                layouts.append(layout)
+            self._contexts[language] = (context, *layouts, language_p)
         return self._contexts[language]
 
-    def strut(self, language: str, size: float) -> tuple[float, float]:
-        """Ascent and descent of the block's first font, as WeasyPrint's line strut."""
-        context, _, language_p = self._layout(language)
-        description = _description(FAMILIES[language], size)
-        metrics = pango.pango_context_get_metrics(
-            context, description, pango.pango_language_from_string(language_p))
-        ascent = pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS
-        descent = pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS
-        pango.pango_font_metrics_unref(metrics)
-        return ascent, descent
+    def metrics(self, language: str, bold: bool, size: float) -> tuple[float, float]:
+        """Ascent and descent of the first font of `language`'s stack: the block's strut."""
+        key = (language, bold, size)
+        if key not in self._metrics:
+            context, _, _, language_p = self._layout(language)
+            description = _description(FAMILIES[language], bold, size)
+            metrics = pango.pango_context_get_metrics(
+                context, description, pango.pango_language_from_string(language_p))
+            self._metrics[key] = (pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS,
+                                  pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS)
+            pango.pango_font_metrics_unref(metrics)
+        return self._metrics[key]
 
     def lines(self, segments: list[Segment], language: str, width: float,
               fonts: dict[str, _FontUse]) -> list[_Line]:
         """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
         the line's left end; raises NeedsFullLayout for a word wider than the block."""
-        _, layout, _ = self._layout(language)
+        if any("\u00ad" in segment.text for segment in segments):
+            raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
+        _, layout, _, _ = self._layout(language)
         size = SIZE_PT[language]
         markup, starts = [], []
         offset = 0
@@ -312,26 +320,51 @@ class Typesetter:
         text = "".join(segment.laid_out for segment in segments).encode()
         pango.pango_layout_set_width(layout, int(width * TO_UNITS))
         pango.pango_layout_set_markup(layout, "".join(markup).encode(), -1)
-        strut_ascent, strut_descent = self.strut(language, size)
-        half = (LINE_HEIGHT * size - strut_ascent - strut_descent) / 2
         lines = []
         for index in range(pango.pango_layout_get_line_count(layout)):
             line = pango.pango_layout_get_line_readonly(layout, index)
-            chunks, x = self._chunks(line, text, starts, segments, size, fonts)
+            chunks, x, pieces = self._chunks(line, text, starts, segments, size, fonts)
             if x > width + FIT_TOLERANCE_PT:
                 raise NeedsFullLayout("a word wider than the personal block")
-            ascent, descent = strut_ascent + half, strut_descent + half
-            for chunk in chunks:
-                font_ascent, font_descent = chunk.font.ascent * chunk.size, chunk.font.descent * chunk.size
-                chunk_half = (LINE_HEIGHT * chunk.size - font_ascent - font_descent) / 2
-                ascent = max(ascent, font_ascent + chunk_half)
-                descent = max(descent, font_descent + chunk_half)
+            # the line box, as WeasyPrint builds it (layout/inline.py), each box with its
+            # half-leading: the paragraph's strut; each span's strut; each piece of text as Pango
+            # measures it in the fonts that draw it
+            paragraph_bold = segments[0].bold and not segments[0].inline_box  # <p class=prepared>
+            boxes = [(size, *self.metrics(language, paragraph_bold, size))]
+            for index, piece in sorted(pieces.items()):
+                segment = segments[index]
+                segment_size = size * segment.scale
+                boxes.append((segment_size, *self._piece_metrics(segment, piece.decode(), segment_size)))
+                if segment.inline_box:
+                    boxes.append((segment_size, *self.metrics(segment.language, segment.bold, segment_size)))
+            ascent = descent = 0.0
+            for box_size, box_ascent, box_descent in boxes:
+                half = (LINE_HEIGHT * box_size - box_ascent - box_descent) / 2
+                ascent = max(ascent, box_ascent + half)
+                descent = max(descent, box_descent + half)
             lines.append(_Line(chunks, ascent, descent))
         return lines
 
+    def _piece_metrics(self, segment: Segment, text: str, size: float) -> tuple[float, float]:
+        """Ascent and descent of `text` laid out alone, as WeasyPrint lays out a text box: the
+        fonts that draw it count, but only as Pango measures the line (an Arabic box with a
+        Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
+        _, _, layout, _ = self._layout(segment.language)
+        visible = _visible(text)
+        pango.pango_layout_set_markup(layout, (
+            f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
+            f'lang="{segment.language}">{html.escape(visible)}</span>').encode(), -1)
+        line = pango.pango_layout_get_line_readonly(layout, 0)
+        logical = ffi.new("PangoRectangle *")
+        pango.pango_layout_line_get_extents(line, ffi.NULL, logical)
+        baseline = pango.pango_layout_get_baseline(layout) * FROM_UNITS
+        return baseline, logical.height * FROM_UNITS - baseline
+
     def _chunks(self, line, text: bytes, starts: list[int], segments: list[Segment], size: float,
-                fonts: dict[str, _FontUse]) -> tuple[list[_Chunk], float]:
+                fonts: dict[str, _FontUse]) -> tuple[list[_Chunk], float, dict[int, bytes]]:
+        """The line's glyphs in chunks, its width, and each segment's text on it."""
         chunks: list[_Chunk] = []
+        spans: dict[int, list[int]] = {}  # segment -> first and last byte on this line
         x = 0.0
         run = line.runs
         while run != ffi.NULL:
@@ -364,10 +397,14 @@ class Typesetter:
                     following = bisect.bisect_right(clusters, start)
                     end = clusters[following] if following < len(clusters) else item_length
                     glyph_text = text[item_offset + start:item_offset + end].decode()
+                    span = spans.setdefault(segment, [item_offset + start, item_offset + end])
+                    span[0] = min(span[0], item_offset + start)
+                    span[1] = max(span[1], item_offset + end)
                 chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
                                                 info.geometry.y_offset * FROM_UNITS, glyph_text))
                 x += width
-        return [chunk for chunk in chunks if chunk.glyphs], x
+        pieces = {segment: text[first:last] for segment, (first, last) in spans.items()}
+        return [chunk for chunk in chunks if chunk.glyphs], x, pieces
 
     def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
         description = pango.pango_font_describe(pango_font)
@@ -394,9 +431,10 @@ def _font_desc(segment: Segment, size: float) -> str:
     return f"{FAMILIES[segment.language]},{weight} {size * segment.scale:.3f}px"
 
 
-def _description(families: str, size: float):
+def _description(families: str, bold: bool, size: float):
     description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
     pango.pango_font_description_set_family(description, families.encode())
+    pango.pango_font_description_set_weight(description, 700 if bold else 400)
     pango.pango_font_description_set_absolute_size(description, int(size * TO_UNITS))
     return description
 

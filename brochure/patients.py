@@ -27,6 +27,7 @@ PATIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # brackets, which could smuggle a second address into a header; one @; a dotted domain.
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 LONGEST = {"name": 120, "surgeon": 120, "note": 400}
+LINE_SEPARATORS = "\u2028\u2029"  # text, not control characters: no font draws them
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,9 @@ def _patient(values: list[str], columns: dict[str, int], line: int
         return problems, None
     return [], Patient(patient_id=patient_id, name=unicodedata.normalize("NFC", cell["name"]),
                        email=cell["email"], language=language, appointment=appointment,
-                       surgeon=cell.get("surgeon") or None, note=cell.get("note") or None, line=line)
+                       surgeon=cell.get("surgeon") or None, line=line,
+                       # Unicode's line and paragraph separators, as a note's other line breaks
+                       note=re.sub(f"[{LINE_SEPARATORS}]", "\n", cell.get("note", "")) or None)
 
 
 def _appointment(value: str) -> dt.datetime | None:
@@ -338,7 +341,8 @@ def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -
         return (f"contains the invisible direction control U+{ord(found.group()):04X}, which can "
                 "make it display differently from what it says; remove it")
     allowed_controls = "\n\r" if line_breaks else ""  # Alt+Enter in an Excel note cell
-    if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value):
+    if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value) or (
+            not line_breaks and any(c in LINE_SEPARATORS for c in value)):
         return "contains a line break or another control character; remove it"
     if PRESENTATION_FORMS.search(value):
         return "contains pre-shaped Arabic (presentation forms); type the plain Arabic text instead"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from functools import lru_cache
 
 import pikepdf
@@ -105,7 +106,9 @@ def _check_personal_text(patient: Patient) -> None:
     can_draw = drawable()
     for field in ("name", "surgeon", "note"):
         text = getattr(patient, field) or ""
-        missing = sorted({f"U+{ord(c):04X}" for c in text if ord(c) not in can_draw and not c.isspace()})
+        # format characters (the Arabic letter mark, joiners) are not drawn: no font needs them
+        missing = sorted({f"U+{ord(c):04X}" for c in text if ord(c) not in can_draw
+                          and not c.isspace() and unicodedata.category(c) != "Cf"})
         if missing:  # checked before rendering: a PDF font check would cost more than the render
             problems.append(Problem(where, field, f"the bundled fonts cannot draw {', '.join(missing)}"))
         if PRESENTATION_FORMS.search(text):

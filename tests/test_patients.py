@@ -62,6 +62,17 @@ def test_semicolons_and_a_note_over_two_lines_keep_line_numbers_right(tmp_path):
         "patients.csv: line 4 (P-0002): email: expected one address like name@example.com"]
 
 
+def test_unicode_line_separators_break_a_note_and_are_refused_in_a_name(tmp_path):
+    lines = [HEADER,
+             "P-0001,Sara Haddad,sara@example.com,en,2026-12-01 09:30,,Fasting\u2028from midnight",
+             "P-0002,Layla\u2029Hassan,layla@example.com,ar,2026-12-01 10:00,,"]
+    patients = read_patients(write_csv(tmp_path, lines))
+    assert patients.patients[0].note == "Fasting\nfrom midnight"
+    assert [str(p) for p in patients.problems] == [
+        "patients.csv: line 3 (P-0002): name: contains a line break or another control character; "
+        "remove it"]
+
+
 def test_a_latin1_file_is_refused_with_the_line_and_byte(tmp_path):
     lines = [HEADER, "P-0001,Jürgen Weiß,j@example.com,en,2026-12-01 09:30,,"]
     result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out",

@@ -190,7 +190,14 @@ def test_fast_personal_copy_matches_the_one_render_copy(personal):
             "scans and a list of your medicines (with doses)."),
     Patient("P-0045", "عبد الرحمن بن خالد", "a@example.com", "en", dt.datetime(2027, 1, 4, 16, 45),
             None, "اتصل على 0501234567 (الاستقبال) قبل يوم من الموعد."),
-], ids=["english-first", "latin-name-arabic-first", "arabic-note-english-first"])
+    # Latin glyphs in Arabic text leave its line height alone; Arabic digits in an English-tagged
+    # name (no letters: left to right) make theirs taller, as in WeasyPrint; an Arabic letter mark
+    Patient("P-0047", "محمد Jr.", "m@example.com", "ar", dt.datetime(2026, 12, 14, 7, 30),
+            "د. سامي الحسن (MD)", "هاتف: +971 4 123 4567 / 050-123-4567، الجرعة \u061c١٠ ملغ"),
+    Patient("P-0048", "١٢٣٤٥", "n@example.com", "en", dt.datetime(2026, 12, 15, 12, 0),
+            None, "٠٥٠١٢٣٤٥٦٧"),
+], ids=["english-first", "latin-name-arabic-first", "arabic-note-english-first",
+        "latin-punctuation-in-arabic", "digits-only-name"])
 def test_set_cover_reads_like_the_weasyprint_cover(patient):
     """Whatever the mix of scripts and directions, the lines set into the shared cover are the
     words WeasyPrint would place, at the same places, read in the same tagged order and language."""
@@ -225,3 +232,13 @@ def test_a_note_too_long_for_the_block_gets_a_cover_laid_out_by_weasyprint():
 
     usual = make_personal_leaflet(clinic, PATIENT_EN).pdf
     assert arabic_masthead_top(copy) > arabic_masthead_top(usual) + 10  # pushed down by the note
+
+
+def test_soft_hyphens_get_a_cover_laid_out_by_weasyprint():
+    """WeasyPrint hyphenates at a soft hyphen and puts the hyphen in the text layer; the set
+    cover leaves such a note to it."""
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    note = " ".join(["Physio\u00adtherapy after the operation"] * 3)
+    patient = Patient("P-0049", "Sara Haddad", "s@example.com", "en", dt.datetime(2026, 12, 11, 9, 0),
+                      None, note)
+    assert make_personal_leaflet(clinic, patient).pdf.count(b"%%EOF") == 1

@@ -45,7 +45,8 @@ FAMILIES = {  # [lang="ar"] and [lang="en"]
     "ar": "Brochure Naskh,Brochure Brackets,Brochure Sans",
     "en": "Brochure Sans,Brochure Naskh",
 }
-FIT_TOLERANCE_PT = 0.5
+WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
+HEIGHT_TOLERANCE_PT = 0.01  # WeasyPrint grows the block for any more: so must the set cover
 
 
 class NeedsFullLayout(Exception):
@@ -324,7 +325,7 @@ class Typesetter:
         for index in range(pango.pango_layout_get_line_count(layout)):
             line = pango.pango_layout_get_line_readonly(layout, index)
             chunks, x, pieces = self._chunks(line, text, starts, segments, size, fonts)
-            if x > width + FIT_TOLERANCE_PT:
+            if x > width + WIDTH_TOLERANCE_PT:
                 raise NeedsFullLayout("a word wider than the personal block")
             # the line box, as WeasyPrint builds it (layout/inline.py), each box with its
             # half-leading: the paragraph's strut; each span's strut; each piece of text as Pango
@@ -350,7 +351,7 @@ class Typesetter:
         fonts that draw it count, but only as Pango measures the line (an Arabic box with a
         Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
         _, _, layout, _ = self._layout(segment.language)
-        visible = _visible(text)
+        visible = _ISOLATES.sub("", text)  # ours, not in WeasyPrint's text; a patient's marks count
         pango.pango_layout_set_markup(layout, (
             f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
             f'lang="{segment.language}">{html.escape(visible)}</span>').encode(), -1)
@@ -376,20 +377,8 @@ class Typesetter:
             clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
             for i in range(glyphs.num_glyphs):
                 info = glyphs.glyphs[i]
-                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
-                    if info.geometry.width:
-                        x += info.geometry.width * FROM_UNITS
-                        chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
-                    continue
-                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                    raise NeedsFullLayout("a character no bundled font has")
-                font = font or self._font_use(item.item.analysis.font, fonts)
                 start = glyphs.log_clusters[i]
                 segment = _segment_at(starts, item_offset + start)
-                chunk_size = size * segments[segment].scale
-                if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
-                    chunks.append(_Chunk(segment, font, chunk_size, x))
-                width = info.geometry.width * FROM_UNITS
                 glyph_text = ""
                 # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
                 if i == 0 or glyphs.log_clusters[i - 1] != start:
@@ -397,9 +386,21 @@ class Typesetter:
                     following = bisect.bisect_right(clusters, start)
                     end = clusters[following] if following < len(clusters) else item_length
                     glyph_text = text[item_offset + start:item_offset + end].decode()
+                    # marks too: a right-to-left mark starting a note sizes its line in WeasyPrint
                     span = spans.setdefault(segment, [item_offset + start, item_offset + end])
                     span[0] = min(span[0], item_offset + start)
                     span[1] = max(span[1], item_offset + end)
+                width = info.geometry.width * FROM_UNITS
+                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
+                    if width:
+                        x += width
+                        chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
+                    continue
+                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                    raise NeedsFullLayout("a character no bundled font has")
+                font = font or self._font_use(item.item.analysis.font, fonts)
+                if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
+                    chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
                 chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
                                                 info.geometry.y_offset * FROM_UNITS, glyph_text))
                 x += width
@@ -478,7 +479,7 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
                     for chunk in by_segment[segment_index]:
                         content.append(_show(chunk, left, template.page_height - baseline))
                     content.append(b"EMC\n")
-            if top - slot.top > slot.height + FIT_TOLERANCE_PT:
+            if top - slot.top > slot.height + HEIGHT_TOLERANCE_PT:
                 raise NeedsFullLayout("more lines than the personal block has room for")
             order = sorted(spans)  # by segment, then line: reading order
             for segment_index, line_index in order:
@@ -541,6 +542,7 @@ def _tj(parts: list[str]) -> bytes:
 
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ISOLATES = re.compile("[\u2066-\u2069]")  # Segment.laid_out's (patients.csv refuses them)
 
 
 def _visible(text: str) -> str:

@@ -196,8 +196,11 @@ def test_fast_personal_copy_matches_the_one_render_copy(personal):
             "د. سامي الحسن (MD)", "هاتف: +971 4 123 4567 / 050-123-4567، الجرعة \u061c١٠ ملغ"),
     Patient("P-0048", "١٢٣٤٥", "n@example.com", "en", dt.datetime(2026, 12, 15, 12, 0),
             None, "٠٥٠١٢٣٤٥٦٧"),
+    # a right-to-left mark makes an English note Arabic-tagged, and it sizes the line
+    Patient("P-0050", "John O'Neil", "j@example.com", "ar", dt.datetime(2026, 12, 9, 15, 0),
+            None, "\u200fBring your scans"),
 ], ids=["english-first", "latin-name-arabic-first", "arabic-note-english-first",
-        "latin-punctuation-in-arabic", "digits-only-name"])
+        "latin-punctuation-in-arabic", "digits-only-name", "leading-rtl-mark"])
 def test_set_cover_reads_like_the_weasyprint_cover(patient):
     """Whatever the mix of scripts and directions, the lines set into the shared cover are the
     words WeasyPrint would place, at the same places, read in the same tagged order and language."""
@@ -242,3 +245,30 @@ def test_soft_hyphens_get_a_cover_laid_out_by_weasyprint():
     patient = Patient("P-0049", "Sara Haddad", "s@example.com", "en", dt.datetime(2026, 12, 11, 9, 0),
                       None, note)
     assert make_personal_leaflet(clinic, patient).pdf.count(b"%%EOF") == 1
+
+
+def test_lines_a_hair_taller_than_the_block_are_left_to_weasyprint():
+    """WeasyPrint grows the personal block for any overflow, however small; the set cover must
+    not draw past it instead."""
+    import dataclasses
+
+    from brochure import covers
+    from brochure.personal import _cover_template, _personal_rows, _typesetter
+    from brochure.render import _font_config
+
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+    make_personal_leaflet(clinic, PATIENT_AR)  # fonts and the cover, as a batch has them
+    template = _cover_template(clinic, clinic.paper, PATIENT_AR.languages)
+    typesetter, rows = _typesetter(_font_config()), _personal_rows(PATIENT_AR)
+    needed = {slot.language: sum(line.ascent + line.descent for row in rows[slot.language]
+                                 for line in typesetter.lines(row, slot.language, slot.width, {}))
+              for slot in template.slots}
+
+    def with_block_heights(extra_pt):
+        slots = tuple(dataclasses.replace(slot, height=needed[slot.language] + extra_pt)
+                      for slot in template.slots)
+        return dataclasses.replace(template, slots=slots)
+
+    assert covers.write_cover(with_block_heights(0), typesetter, rows).count(b"%%EOF") == 2
+    with pytest.raises(covers.NeedsFullLayout):
+        covers.write_cover(with_block_heights(-0.05), typesetter, rows)

@@ -16,10 +16,12 @@ longer than the block) raises `NeedsFullLayout`, and personal.py has WeasyPrint 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import io
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pikepdf
 from weasyprint.pdf.fonts import Font
@@ -264,40 +266,50 @@ class _FontUse:
         pango.pango_font_description_free(description)
 
 
+class _Layouts(NamedTuple):
+    """Pango objects for text in one language (its base direction and shaping language)."""
+
+    context: object
+    rows: object          # a row as a paragraph, broken into lines
+    pieces: object        # a piece of one line alone, measured as WeasyPrint measures a text box
+    language: object      # PangoLanguage
+    language_name: object  # the C string it was made from, kept alive with it
+
+
 class Typesetter:
     """Pango layouts on WeasyPrint's font configuration (which holds the bundled @font-face
     fonts once a leaflet has been rendered in this thread)."""
 
     def __init__(self, font_map):
         self.font_map = font_map
-        self._contexts = {}
+        self._layouts: dict[str, _Layouts] = {}
         self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
 
-    def _layout(self, language: str):
-        if language not in self._contexts:
+    def _for(self, language: str) -> _Layouts:
+        if language not in self._layouts:
             context = ffi.gc(pango.pango_font_map_create_context(self.font_map),
                              gobject.g_object_unref)
             pango.pango_context_set_round_glyph_positions(context, False)
             pango.pango_context_set_base_dir(
                 context, pango.PANGO_DIRECTION_RTL if language == "ar" else pango.PANGO_DIRECTION_LTR)
             language_p = ffi.new("char[]", language.encode())
-            pango.pango_context_set_language(context, pango.pango_language_from_string(language_p))
+            pango_language = pango.pango_language_from_string(language_p)
+            pango.pango_context_set_language(context, pango_language)
             layouts = []
-            for _ in range(2):  # one for the rows, one to measure a line's pieces
+            for _ in range(2):
                 layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
                 pango.pango_layout_set_auto_dir(layout, False)
                 layouts.append(layout)
-            self._contexts[language] = (context, *layouts, language_p)
-        return self._contexts[language]
+            self._layouts[language] = _Layouts(context, *layouts, pango_language, language_p)
+        return self._layouts[language]
 
     def metrics(self, language: str, bold: bool, size: float) -> tuple[float, float]:
         """Ascent and descent of the first font of `language`'s stack: the block's strut."""
         key = (language, bold, size)
         if key not in self._metrics:
-            context, _, _, language_p = self._layout(language)
+            layouts = self._for(language)
             description = _description(FAMILIES[language], bold, size)
-            metrics = pango.pango_context_get_metrics(
-                context, description, pango.pango_language_from_string(language_p))
+            metrics = pango.pango_context_get_metrics(layouts.context, description, layouts.language)
             self._metrics[key] = (pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS,
                                   pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS)
             pango.pango_font_metrics_unref(metrics)
@@ -309,7 +321,7 @@ class Typesetter:
         the line's left end; raises NeedsFullLayout for a word wider than the block."""
         if any("\u00ad" in segment.text for segment in segments):
             raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
-        _, layout, _, _ = self._layout(language)
+        layout = self._for(language).rows
         size = SIZE_PT[language]
         markup, starts = [], []
         offset = 0
@@ -350,7 +362,7 @@ class Typesetter:
         """Ascent and descent of `text` laid out alone, as WeasyPrint lays out a text box: the
         fonts that draw it count, but only as Pango measures the line (an Arabic box with a
         Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
-        _, _, layout, _ = self._layout(segment.language)
+        layout = self._for(segment.language).pieces
         visible = _ISOLATES.sub("", text)  # ours, not in WeasyPrint's text; a patient's marks count
         pango.pango_layout_set_markup(layout, (
             f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
@@ -420,11 +432,8 @@ class Typesetter:
 
 
 def _segment_at(starts: list[int], offset: int) -> int:
-    index = 0
-    for i, start in enumerate(starts):
-        if start <= offset:
-            index = i
-    return index
+    """The segment holding byte `offset`, segments starting at the (sorted) byte `starts`."""
+    return bisect.bisect_right(starts, offset) - 1
 
 
 def _font_desc(segment: Segment, size: float) -> str:
@@ -581,8 +590,6 @@ def _embed(update: Update, use: _FontUse) -> Ref:
 
 
 def _digest(glyphs: list[int], resource: str) -> bytes:
-    import hashlib
-
     return hashlib.md5(f"{resource}{glyphs}".encode(), usedforsecurity=False).digest()[:6]
 
 

@@ -331,8 +331,6 @@ def _appointment(value: str) -> dt.datetime | None:
 
 
 def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -> str | None:
-    from .glyphs import drawable  # reads the bundled fonts: only once there is text to check
-
     if not value:
         return "missing (required)" if required else None
     if len(value) > longest:
@@ -344,6 +342,14 @@ def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -
     if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value) or (
             not line_breaks and any(c in LINE_SEPARATORS for c in value)):
         return "contains a line break or another control character; remove it"
+    return drawing_problem(value)
+
+
+def drawing_problem(value: str) -> str | None:
+    """Why the leaflet could not print `value` as typed: pre-shaped Arabic, or a character none
+    of the bundled fonts has (format characters such as the Arabic letter mark are not drawn)."""
+    from .glyphs import drawable  # reads the bundled fonts: only once there is text to check
+
     if PRESENTATION_FORMS.search(value):
         return "contains pre-shaped Arabic (presentation forms); type the plain Arabic text instead"
     can_draw = drawable()

@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from functools import lru_cache
 
 import pikepdf
 
 from . import covers
-from .bidi import PRESENTATION_FORMS
 from .build import Leaflet, make_leaflet
 from .clinic import Clinic
 from .content import load_topic
 from .errors import BrochureError, Problem
-from .glyphs import drawable
-from .patients import Patient
+from .patients import Patient, drawing_problem
 from .render import _font_config, format_appointment, leaflet_html, render_pdf
 
 SCREEN = {"pdf_variant": "pdf/ua-1"}
@@ -98,21 +95,12 @@ def _personal_rows(patient: Patient) -> dict[str, list[list[covers.Segment]]]:
 
 
 def _check_personal_text(patient: Patient) -> None:
-    """The patient's text drawable by the bundled fonts and unshaped. (The interface words and
-    clinic text on the cover are checked by the build of the shared leaflet.)"""
+    """The patient's text printable as given, checked as patients.csv rows are (a Patient may
+    come from the Python API): a PDF font check afterwards would cost more than the copy. (The
+    interface words and clinic text on the cover are checked by the build of the shared leaflet.)"""
     # only the row number and ID may name a patient in a message: batch.personal_pdf adds them
-    where = patient.source
-    problems = []
-    can_draw = drawable()
-    for field in ("name", "surgeon", "note"):
-        text = getattr(patient, field) or ""
-        # format characters (the Arabic letter mark, joiners) are not drawn: no font needs them
-        missing = sorted({f"U+{ord(c):04X}" for c in text if ord(c) not in can_draw
-                          and not c.isspace() and unicodedata.category(c) != "Cf"})
-        if missing:  # checked before rendering: a PDF font check would cost more than the render
-            problems.append(Problem(where, field, f"the bundled fonts cannot draw {', '.join(missing)}"))
-        if PRESENTATION_FORMS.search(text):
-            problems.append(Problem(where, field, "pre-shaped Arabic; give the plain Arabic text"))
+    problems = [Problem(patient.source, field, message) for field in ("name", "surgeon", "note")
+                if (message := drawing_problem(getattr(patient, field) or ""))]
     if problems:
         raise BrochureError(problems)
 

@@ -32,8 +32,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 import brochure
 from brochure.assets import templates_dir
-from brochure.content import load_topic
-from brochure.render import leaflet_html
+from brochure.config.content import load_topic
+from brochure.render.html import leaflet_html
 
 STYLESHEET = templates_dir() / "css" / "leaflet.css"
 

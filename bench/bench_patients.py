@@ -22,10 +22,10 @@ import weasyprint
 import brochure
 from brochure.assets import templates_dir
 from brochure.bidi import direction_of
-from brochure.content import load_topic
-from brochure.patients import Patient
-from brochure.personal import SCREEN, make_personal_leaflet
-from brochure.render import format_appointment, leaflet_html
+from brochure.config.content import load_topic
+from brochure.config.patients import Patient
+from brochure.personal.leaflet import SCREEN, make_personal_leaflet
+from brochure.render.html import format_appointment, leaflet_html
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = ["فاطمة الزهراء", "John O'Neil", "عبد الرحمن بن خالد", "Mary-Jane Watson", "ليلى حسن"]

@@ -1,5 +1,5 @@
 """`python -m brochure` runs the same CLI as the `brochure` command."""
 
-from .cli import main
+from brochure.cli import main
 
 main()

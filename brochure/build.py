@@ -1,150 +1,26 @@
-"""Build a leaflet end to end: clinic + topic -> HTML -> PDF -> checks -> file on disk."""
+"""Build a leaflet end to end: the quality gate on the clinic's input, the render, the file on disk."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import pdfcheck, prepress
-from .checks import refuse_errors
-from .clinic import LANGUAGE_ORDERS, PAPERS, PRINT_DPI, Clinic, dpi_on_paper
-from .content import load_topic
-from .errors import BrochureError, Problem, display_path
-from .render import DENSITIES, EDITIONS, LAYOUTS, leaflet_html, render_pdf
-
-PAGES = {"sheet": 2, "bilingual-pages": 2, "trifold": 2}  # one sheet: front and back
-SCREEN_PAGES = 6  # the screen edition is read on a screen: no sheet to fit, but still a leaflet
-
-
-@dataclass(frozen=True)
-class Leaflet:
-    clinic: Clinic
-    paper: str
-    languages: tuple[str, ...]
-    pdf: bytes
-    page_count: int
-    density: str = "normal"  # how much the fitting step tightened spacing to fit
-    layout: str = "sheet"
-    edition: str = "office"
-    warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
-
-    @property
-    def filename(self) -> str:
-        return (f"{self.clinic.slug}-miss-{self.layout}-{self.paper}-{'-'.join(self.languages)}"
-                f"-{self.edition}.pdf")
-
-
-def _choice(value: str, choices: tuple[str, ...], option: str) -> None:
-    if value not in choices:
-        raise BrochureError.single(option, "", f"expected one of {', '.join(choices)}, got {value!r}")
+from brochure.checks import refuse_errors
+from brochure.config.clinic import Clinic
+from brochure.files import write_atomically
+from brochure.render.leaflet import Leaflet, render_leaflet
 
 
 def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
                  *, layout: str = "sheet", edition: str = "office", patient=None) -> Leaflet:
-    """Render and check one leaflet; raise BrochureError when it would not be fit to hand out."""
-    paper = paper or clinic.paper
-    languages = tuple(languages or clinic.languages)
-    _choice(paper, PAPERS, "--paper")
-    _choice(",".join(languages), LANGUAGE_ORDERS, "--languages")
-    _choice(layout, LAYOUTS, "--layout")
-    _choice(edition, EDITIONS, "--for")
-    if edition == "screen" and layout != "sheet":
-        raise BrochureError.single("--layout", "", "the screen edition has one layout: leave out --layout")
-    if layout == "bilingual-pages" and len(languages) != 2:
-        raise BrochureError.single("--languages", "", "bilingual-pages needs two languages, e.g. ar,en")
+    """Check the clinic as `brochure check` does (errors stop it), then render and check the leaflet."""
     refuse_errors(clinic, edition)  # what `brochure check` calls an error (glyphs among them)
-    topic = load_topic("miss")
-    where = display_path(clinic.config_file)
-    press = edition == "press"
-    options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
-    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
-    roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
-
-    def fits(rendered) -> bool:
-        return rendered.page_count <= page_limit and not rendered.overflows
-
-    for density in DENSITIES:
-        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient)
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
-                              stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
-        if fits(rendered):
-            break
-    else:
-        if rendered.page_count > page_limit:
-            raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
-        raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
-    facts = pdfcheck.inspect_pdf(rendered.pdf)
-    problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
-    if pdfcheck.presentation_form_count(facts.mapped_text):
-        problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped (presentation forms "
-                                "in the text layer); pass Arabic text to the template unshaped"))
-    if problems:
-        raise BrochureError(problems)
-    pdf = rendered.pdf
-    if press:
-        folds = (1 / 3, 2 / 3) if layout == "trifold" else ()
-        pdf = prepress.finish_for_press(pdf, folds)
-    warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
-    return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
-                   warnings)
-
-
-def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
-    """A raster logo below 300 dpi at the size it prints comes out soft at a print shop."""
-    if clinic.logo is None or size_pt is None or clinic.logo.suffix.lower() == ".svg":
-        return ()
-    from PIL import Image
-
-    with Image.open(clinic.logo) as image:
-        pixels = image.size
-    mm = tuple(v / 72 * 25.4 for v in size_pt)
-    dpi = min(dpi_on_paper(count, length) for count, length in zip(pixels, mm, strict=True))
-    if dpi >= PRINT_DPI:
-        return ()
-    return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
-            f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
-
-
-def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
-    limit = PAGES[layout]
-    if layout == "bilingual-pages":
-        names = {"ar": "Arabic", "en": "English"}
-        long = [names[lang] for lang in names
-                if len({page for anchor, page in section_pages.items() if anchor.endswith("-" + lang)}) > 1]
-        return [Problem(where, "", f"one language per side does not fit on {paper.upper()}: the "
-                        f"{' and '.join(long) or 'content'} side needs more than one page; shorten "
-                        "the clinic's own sections or use --layout sheet")]
-    spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
-               if page > limit and anchor.startswith(("section-", "contact"))]
-    what = ", ".join(spilled) if spilled else "the last section"
-    return [Problem(where, "", f"content does not fit on one {paper.upper()} sheet (front and "
-                    f"back): {what} would spill onto page {limit + 1}; shorten the clinic's "
-                    "own sections or use fewer languages")]
+    return render_leaflet(clinic, paper, languages, layout=layout, edition=edition, patient=patient)
 
 
 def build_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
                   *, layout: str = "sheet", edition: str = "office") -> bytes:
     """The leaflet PDF as bytes, for a clinic's own systems (no files written)."""
     return make_leaflet(clinic, paper, languages, layout=layout, edition=edition).pdf
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Readers see the old file or the new one, never half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_leaflet(leaflet: Leaflet, out_dir: Path) -> Path:

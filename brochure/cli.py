@@ -12,20 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from . import __version__
-from .bidi import terminal_text
-from .build import make_leaflet, write_leaflet
-from .checks import EDITIONS, ERROR, check_clinic, report
-from .clinic import LANGUAGE_ORDERS, PAPERS, SLUG, clinic_folder, find_clinics, load_clinic, parse_languages
-from .errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
-from .render import EDITIONS as BUILD_EDITIONS
-from .render import LAYOUTS
-from .scaffold import write_new_clinic
-from .sending import DEFAULT_RATE, PASSWORD_VARIABLE, TLS_MODES, TRIES, outbox_folder
+# Only light modules at the top: `--version`, `--help`, `list`, `new-clinic` and `check` without
+# --render never load WeasyPrint, pypdfium2 or pikepdf; each command imports what it renders with.
+from brochure import __version__
+from brochure.checks import ERROR, check_clinic, report
+from brochure.config.clinic import SLUG, clinic_folder, find_clinics, load_clinic, parse_languages
+from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, PAPERS, TLS_MODES
+from brochure.errors import EXIT_BUG, EXIT_USER_ERROR, BrochureError, display_path
+from brochure.send.settings import DEFAULT_RATE, PASSWORD_VARIABLE, TRIES, outbox_folder
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, as shells report it; 1 is for bugs
 
@@ -89,7 +84,7 @@ def cli():
 @click.option("--layout", type=click.Choice(LAYOUTS), default="sheet", show_default=True,
               help="sheet: one sheet, languages side by side; trifold: a letter-fold leaflet; "
                    "bilingual-pages: one language per side.")
-@click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True,
+@click.option("--for", "edition", type=click.Choice(EDITIONS), default="office", show_default=True,
               help="office: the front-desk printer; press: PDF/X-4 for a print shop (bleed, crop "
                    "marks, CMYK output intent).")
 @click.option("--patients", "patients_csv", type=click.Path(path_type=Path, dir_okay=False),
@@ -110,6 +105,8 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
     output/al-noor/al-noor-miss-sheet-a4-ar-en-office.pdf), replacing it only once the new one
     is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
+    from brochure.build import make_leaflet, write_leaflet
+
     if patients_csv is not None:
         _personal_options_only(ctx, slugs, every)
         sys.exit(_build_personal_copies(_clinics_dir(clinics_dir), slugs[0], patients_csv,
@@ -140,14 +137,15 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
 @clinics_dir_option
 @out_option("Previews go to OUT/SLUG/preview/.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="sheet", show_default=True)
-@click.option("--for", "edition", type=click.Choice(BUILD_EDITIONS), default="office", show_default=True)
+@click.option("--for", "edition", type=click.Choice(EDITIONS), default="office", show_default=True)
 @click.option("--paper", type=click.Choice(PAPERS), help="[default: the clinic's]")
 @click.option("--languages", callback=_languages, metavar="|".join(LANGUAGE_ORDERS),
               help="[default: the clinic's]")
 def preview(slug, clinics_dir, out_dir, layout, edition, paper, languages):
     """Write PNGs of every page and a contact sheet (pages side by side, panels outlined, folds
     dashed) to check a leaflet before printing. No PDF is written."""
-    from .preview import write_preview
+    from brochure.build import make_leaflet
+    from brochure.pdf.preview import write_preview
 
     clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
     written = write_preview(make_leaflet(clinic, paper, languages, layout=layout, edition=edition),
@@ -160,6 +158,11 @@ def preview(slug, clinics_dir, out_dir, layout, edition, paper, languages):
 @clinics_dir_option
 def list_clinics(clinics_dir):
     """Show the clinics found, with both names and their leaflet defaults."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from brochure.bidi import terminal_text
+
     clinics_dir = _clinics_dir(clinics_dir)
     folders = find_clinics(clinics_dir)
     if not folders:
@@ -206,6 +209,8 @@ def new_clinic(slug, clinics_dir):
     if not SLUG.fullmatch(slug):
         raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. al-noor",
                                  param_hint="SLUG")
+    from brochure.config.scaffold import write_new_clinic
+
     path = write_new_clinic(_clinics_dir(clinics_dir), slug)
     click.echo(f"Created {display_path(path)}")
     click.echo("Replace every value marked CHANGE ME, add logo.svg or logo.png beside it, then run:")
@@ -283,7 +288,8 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
     failure or Ctrl-C, run the same command again and only what was not sent goes out.
     Exit code 0 when every patient has their message, 2 when some need attention.
     """
-    from .sending import mail_settings, send_leaflets
+    from brochure.send.delivery import send_leaflets
+    from brochure.send.settings import mail_settings
 
     clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
     settings = None if dry_run else mail_settings(clinic, host=smtp_host, port=smtp_port,
@@ -331,7 +337,7 @@ def _personal_options_only(ctx, slugs, every) -> None:
 
 def _build_personal_copies(clinics_dir: Path, slug: str, patients_csv: Path, out_dir: Path,
                            paper: str | None, skip_invalid: bool, jobs: int) -> int:
-    from .batch import patients_folder, write_copies
+    from brochure.personal.batch import patients_folder, write_copies
 
     clinic = load_clinic(clinic_folder(clinics_dir, slug))
     patients = _valid_patients(clinic, patients_csv, skip_invalid, paper)
@@ -358,8 +364,8 @@ def _valid_patients(clinic, patients_csv: Path, skip_invalid: bool, paper: str |
     stops everything unless --skip-invalid, which names the rows left out (by line and ID:
     messages never carry a patient's name or address). A problem of the clinic's stops
     everything, reported once: it is no patient's."""
-    from .patients import read_patients
-    from .personal import check_shared_leaflets
+    from brochure.config.patients import read_patients
+    from brochure.personal.leaflet import check_shared_leaflets
 
     patients = read_patients(patients_csv)
     try:
@@ -396,6 +402,9 @@ def _patients_exit_code(invalid: tuple[str, ...], failed: list[str], verb: str) 
 @contextmanager
 def _progress(total: int, description: str):
     """A progress bar on a terminal (stderr); nothing when output goes to a file or a pipe."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     console = Console(stderr=True)
     if not console.is_terminal or total < 2:
         yield lambda: None

@@ -15,7 +15,7 @@ from bidi import get_display
 from PIL import Image
 
 import brochure
-from brochure.render import render_pdf
+from brochure.render.html import render_pdf
 
 from .conftest import EXAMPLES, copy_clinic, run_cli
 
@@ -271,7 +271,7 @@ def test_a_plainly_written_clinic_section_passes(examples):
 
 
 def test_flesch_kincaid_grade_and_syllables_match_hand_counts():
-    from brochure import readability
+    from brochure.checks import readability
 
     counted = {word: readability.syllables(word) for word in (
         "the", "are", "table", "surgery", "used", "minimally", "high-risk", "hospital", "incision")}

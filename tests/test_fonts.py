@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 import brochure
-from brochure import pdfcheck
-from brochure.content import load_topic
-from brochure.render import leaflet_html, render_pdf
+from brochure.config.content import load_topic
+from brochure.pdf import inspect as pdfcheck
+from brochure.render.html import leaflet_html, render_pdf
 
 from .conftest import EXAMPLES, copy_clinic, run_cli
 

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image, ImageChops
 
 import brochure
-from brochure.patients import Patient
-from brochure.personal import make_personal_leaflet
-from brochure.preview import page_images
+from brochure.config.patients import Patient
+from brochure.pdf.preview import page_images
+from brochure.personal.leaflet import make_personal_leaflet
 
 from .conftest import EXAMPLES
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from brochure.config.patients import read_patients
 from brochure.errors import BrochureError
-from brochure.patients import read_patients
 
 from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from .pdftext import pdfium_text

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from brochure.pdfupdate import Name, Original, Raw, Ref, Update, serialize, startxref
+from brochure.pdf.update import Name, Original, Raw, Ref, Update, serialize, startxref
 
 
 def one_page_pdf() -> bytes:

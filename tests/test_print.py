@@ -82,7 +82,7 @@ def test_press_is_pdf_x4_with_a_cmyk_output_intent(printed, key):
 
 
 def test_press_keeps_every_font_embedded_and_bundled(printed):
-    from brochure import pdfcheck
+    from brochure.pdf import inspect as pdfcheck
 
     fonts = pdfcheck.inspect_pdf(printed["sheet-press"].read_bytes()).fonts
     assert fonts and pdfcheck.font_problems(fonts) == []

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 import brochure
 from brochure.assets import bundled_roots
-from brochure.content import load_topic
-from brochure.fetcher import LocalOnlyFetcher
-from brochure.render import leaflet_html, render_pdf
+from brochure.config.content import load_topic
+from brochure.render.fetcher import LocalOnlyFetcher
+from brochure.render.html import leaflet_html, render_pdf
 
 from .conftest import copy_clinic, run_cli
 from .pdftext import pdfium_text

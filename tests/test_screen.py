@@ -11,9 +11,9 @@ import pikepdf
 import pytest
 
 import brochure
-import brochure.personal
-from brochure.patients import Patient
-from brochure.personal import make_personal_leaflet
+import brochure.personal.leaflet
+from brochure.config.patients import Patient
+from brochure.personal.leaflet import make_personal_leaflet
 
 from .conftest import EXAMPLES, run_cli
 from .pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
@@ -140,7 +140,7 @@ def test_personal_details_are_inside_the_structure_tree(personal):
     tags = structure(io.BytesIO(personal["en"]))
     assert ("/P", "en", "") in tags and any(lang == "ar" for _, lang, _ in tags)
     # the English copy's Arabic cover block is tagged Arabic; every font stays bundled
-    from brochure import pdfcheck
+    from brochure.pdf import inspect as pdfcheck
     assert pdfcheck.font_problems(pdfcheck.inspect_pdf(personal["en"]).fonts) == []
 
 
@@ -154,7 +154,7 @@ def test_fast_personal_copy_matches_the_one_render_copy(personal):
     """The shared leaflet is rendered once and each patient's lines are set into its blank cover:
     the result must read exactly like the same document rendered in one go (the same words at
     the same places, the same text in the same tagged reading order) and stay a tagged PDF/UA."""
-    from brochure.personal import make_personal_leaflet_in_one_render
+    from brochure.personal.leaflet import make_personal_leaflet_in_one_render
 
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     plain = make_personal_leaflet_in_one_render(clinic, PATIENT_AR).pdf
@@ -204,7 +204,7 @@ def test_fast_personal_copy_matches_the_one_render_copy(personal):
 def test_set_cover_reads_like_the_weasyprint_cover(patient):
     """Whatever the mix of scripts and directions, the lines set into the shared cover are the
     words WeasyPrint would place, at the same places, read in the same tagged order and language."""
-    from brochure.personal import make_personal_leaflet_in_one_render
+    from brochure.personal.leaflet import make_personal_leaflet_in_one_render
 
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     fast = make_personal_leaflet(clinic, patient).pdf
@@ -214,7 +214,7 @@ def test_set_cover_reads_like_the_weasyprint_cover(patient):
         assert pdf.check_pdf_syntax() == []  # qpdf parses every object and content stream
     assert same_places(words_on_page(fast, 0), words_on_page(plain, 0))
     assert tagged_reading(fast) == tagged_reading(plain)
-    from brochure import pdfcheck
+    from brochure.pdf import inspect as pdfcheck
     assert pdfcheck.font_problems(pdfcheck.inspect_pdf(fast).fonts) == []
     assert pdfcheck.presentation_form_count(pdfcheck.raw_text(fast)) == 0
 
@@ -252,9 +252,9 @@ def test_lines_a_hair_taller_than_the_block_are_left_to_weasyprint():
     not draw past it instead."""
     import dataclasses
 
-    from brochure import covers
-    from brochure.personal import _cover_template, _personal_rows, _typesetter
-    from brochure.render import _font_config
+    from brochure.personal import covers
+    from brochure.personal.leaflet import _cover_template, _personal_rows, _typesetter
+    from brochure.render.html import _font_config
 
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     make_personal_leaflet(clinic, PATIENT_AR)  # fonts and the cover, as a batch has them

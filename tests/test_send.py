@@ -17,9 +17,10 @@ from itertools import pairwise
 import pytest
 
 import brochure
-from brochure.batch import personal_pdf
-from brochure.patients import read_patients
-from brochure.sending import MailSettings, mail_settings, send_leaflets
+from brochure.config.patients import read_patients
+from brochure.personal.batch import personal_pdf
+from brochure.send.delivery import send_leaflets
+from brochure.send.settings import MailSettings, mail_settings
 
 from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from .mailserver import FailOnce, Mailbox, MailServer

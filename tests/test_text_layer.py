@@ -11,8 +11,8 @@ from bidi import get_display
 from pypdf import PdfReader
 
 import brochure
-from brochure import pdfcheck
-from brochure.render import render_pdf
+from brochure.pdf import inspect as pdfcheck
+from brochure.render.html import render_pdf
 
 from .conftest import EXAMPLES
 from .pdftext import arabic_letters, as_pdfium_reads_rtl, pdfium_text

@@ -16,8 +16,8 @@ sys.path.insert(0, str(REPO))
 
 import brochure  # noqa: E402
 from brochure.bidi import terminal_text  # noqa: E402  (shaped, visual order: for Pillow too)
-from brochure.preview import page_images  # noqa: E402
-from brochure.render import TRIFOLD_INSIDE, TRIFOLD_OUTSIDE  # noqa: E402
+from brochure.pdf.preview import page_images  # noqa: E402
+from brochure.render.html import TRIFOLD_INSIDE, TRIFOLD_OUTSIDE  # noqa: E402
 
 NAMES = {
     "cover": ("1 Cover", "١ الغلاف"), "inside-1": ("2 Inside", "٢ الداخل"),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..clinic import Clinic, load_clinic
-from ..content import Topic, load_topic
-from ..errors import BrochureError, display_path
-from . import colour, coverage, logo, output, parity, placeholders, plain_language, review
-from .findings import EDITIONS, ERROR, TOPIC, WARNING, Finding, from_problems
+from brochure.checks import colour, coverage, logo, output, parity, placeholders, plain_language, review
+from brochure.checks.findings import ERROR, TOPIC, WARNING, Finding, from_problems
+from brochure.config.clinic import Clinic, load_clinic
+from brochure.config.content import Topic, load_topic
+from brochure.config.options import EDITIONS
+from brochure.errors import BrochureError, display_path
 
 __all__ = ["EDITIONS", "ERROR", "WARNING", "Finding", "check_clinic", "refuse_errors"]
 

@@ -8,9 +8,9 @@ import colorsys
 import math
 from dataclasses import dataclass
 
-from ..clinic import Clinic
-from ..errors import display_path
-from .findings import ERROR, WARNING, Finding
+from brochure.checks.findings import ERROR, WARNING, Finding
+from brochure.config.clinic import Clinic
+from brochure.errors import display_path
 
 WHITE = "#FFFFFF"
 BODY_TEXT, LARGE_TEXT = 4.5, 3.0  # WCAG 2 AA; large is 14pt bold or 18pt and up

@@ -1,11 +1,11 @@
 """Glyph coverage: every character of the clinic's text can be drawn by the bundled fonts, so
-nothing prints as a box or in a borrowed system font (the data comes from brochure.glyphs)."""
+nothing prints as a box or in a borrowed system font (the data comes from brochure.config.glyphs)."""
 
 from __future__ import annotations
 
-from .. import glyphs
-from ..clinic import Clinic
-from .findings import ERROR, Finding
+from brochure.checks.findings import ERROR, Finding
+from brochure.config import glyphs
+from brochure.config.clinic import Clinic
 
 
 def findings(clinic: Clinic) -> list[Finding]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from ..assets import content_dir
-from ..clinic import Clinic
-from ..content import Section, Topic
-from ..errors import Problem, display_path
+from brochure.assets import content_dir
+from brochure.config.clinic import Clinic
+from brochure.config.content import Section, Topic
+from brochure.errors import Problem, display_path
 
 ERROR = "error"      # not fit to hand out: `check` exits 2 and `build` refuses
 WARNING = "warning"  # worth a reviewer's look; nothing stops
-EDITIONS = ("office", "press", "screen")  # what the leaflets are for: drafts, a print shop, PDF
 TOPIC = "miss"
 
 

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ElementTree
 
 from PIL import Image, UnidentifiedImageError
 
-from ..clinic import PRINT_DPI, Clinic, dpi_on_paper
-from ..errors import display_path
-from .findings import ERROR, WARNING, Finding
+from brochure.checks.findings import ERROR, WARNING, Finding
+from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
+from brochure.errors import display_path
 
 # The largest box each layout prints the logo in (max-width and max-height in templates/css):
 # the sheet's masthead and the tri-fold's cover. A raster is judged where it is largest.

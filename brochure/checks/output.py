@@ -8,16 +8,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfReader
+from brochure.assets import content_dir
+from brochure.checks.findings import ERROR, WARNING, Finding
+from brochure.config.clinic import Clinic
+from brochure.config.options import EDITIONS, MM, PAGES, PAPER, SCREEN_PAGES
+from brochure.errors import BrochureError, display_path
 
-from .. import pdfcheck, prepress
-from ..assets import content_dir
-from ..clinic import Clinic
-from ..errors import BrochureError, display_path
-from ..render import EDITIONS, PAPER
-from .findings import ERROR, WARNING, Finding
-
-MM = 72 / 25.4
 SIZE_TOLERANCE_MM = 0.5
 
 
@@ -46,24 +42,27 @@ def _readable_pdf_findings(path: Path, paper: str | None, edition: str) -> list[
 
 
 def _rendered(clinic: Clinic, edition: str) -> list[Finding]:
-    # build runs the checks first, so it is imported here, when a render is asked for
-    from ..build import make_leaflet
+    from brochure.render.leaflet import render_leaflet  # WeasyPrint: only when a render is asked for
 
-    try:
-        leaflet = make_leaflet(clinic, edition=edition)
+    try:  # check_clinic renders only once the other checks found no error, as build would
+        leaflet = render_leaflet(clinic, edition=edition)
     except BrochureError as exc:
         return [Finding(ERROR, "output", p.file, p.field, p.message) for p in exc.problems]
     return pdf_findings(leaflet.pdf, f"{leaflet.filename} (rendered, not written)", leaflet.paper, edition)
 
 
 def _most_pages(edition: str) -> int:
-    from ..build import PAGES, SCREEN_PAGES  # imported when needed, as above
 
     return SCREEN_PAGES if edition == "screen" else max(PAGES.values())
 
 
 def pdf_findings(pdf: bytes, file: str, paper: str | None, edition: str) -> list[Finding]:
     """What a printer and a reader's software meet in one PDF built for `edition`."""
+    from pypdf import PdfReader  # PDF libraries only when there is a PDF to read
+
+    from brochure.pdf import inspect as pdfcheck
+    from brochure.pdf import prepress
+
     def error(message: str, hint: str, field: str = "") -> Finding:
         return Finding(ERROR, "output", file, field, message, hint)
 

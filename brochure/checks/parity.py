@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from ..bidi import arabic_digits, western_digits
-from ..clinic import Bilingual, Clinic
-from ..content import Text, Topic
-from ..errors import display_path
-from .findings import ERROR, WARNING, Finding, sections_in_files, topic_file
+from brochure.bidi import arabic_digits, western_digits
+from brochure.checks.findings import ERROR, WARNING, Finding, sections_in_files, topic_file
+from brochure.config.clinic import Clinic
+from brochure.config.content import Bilingual, Text, Topic
+from brochure.errors import display_path
 
 # re's \d matches Arabic-Indic digits too; the separators join a number's parts ("12,211", "2.5",
 # "٢٫٥"), while "5-6" and "8:00" are two numbers each, as they are in both languages.

@@ -7,12 +7,12 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 
-from ..assets import templates_dir
-from ..clinic import Clinic
-from ..errors import display_path
-from ..schema import read_toml
-from .findings import ERROR, WARNING, Finding
-from .review import STRICT_EDITIONS
+from brochure.assets import templates_dir
+from brochure.checks.findings import ERROR, WARNING, Finding
+from brochure.checks.review import STRICT_EDITIONS
+from brochure.config.clinic import Clinic
+from brochure.config.schema import read_toml
+from brochure.errors import display_path
 
 MARK = "CHANGE ME"
 

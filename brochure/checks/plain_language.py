@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from .. import readability
-from ..clinic import Clinic
-from ..content import Topic
-from .findings import WARNING, Finding, sections_in_files
+from brochure.checks import readability
+from brochure.checks.findings import WARNING, Finding, sections_in_files
+from brochure.config.clinic import Clinic
+from brochure.config.content import Topic
 
 TARGET_GRADE = 8
 LONG_SENTENCE = 25  # words

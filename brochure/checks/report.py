@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .findings import ERROR, WARNING, Finding
+from brochure.checks.findings import ERROR, WARNING, Finding
 
 SCHEMA_VERSION = 1
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..clinic import Clinic
-from ..content import Topic
-from ..errors import display_path
-from .findings import ERROR, WARNING, Finding, topic_file
+from brochure.checks.findings import ERROR, WARNING, Finding, topic_file
+from brochure.config.clinic import Clinic
+from brochure.config.content import Topic
+from brochure.errors import display_path
 
 RECORD = ("reviewed_by", "reviewed_on", "next_review")
 STRICT_EDITIONS = ("press", "screen")  # what leaves the clinic: a print run, a PDF on the website

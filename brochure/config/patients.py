@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .bidi import BIDI_CONTROLS, PRESENTATION_FORMS
-from .errors import BrochureError, Problem, display_path
+from brochure.bidi import BIDI_CONTROLS, PRESENTATION_FORMS
+from brochure.config.options import LANGUAGES
+from brochure.errors import BrochureError, Problem, display_path
 
 REQUIRED_COLUMNS = ("patient_id", "name", "email", "language", "appointment")
 OPTIONAL_COLUMNS = ("surgeon", "note")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-LANGUAGES = ("ar", "en")
 # The ID names the patient's files: letters, digits, "-" and "_" only, so it can never climb out of
 # the output folder or carry a name into a file listing.
 PATIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -348,7 +348,7 @@ def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -
 def drawing_problem(value: str) -> str | None:
     """Why the leaflet could not print `value` as typed: pre-shaped Arabic, or a character none
     of the bundled fonts has (format characters such as the Arabic letter mark are not drawn)."""
-    from .glyphs import drawable  # reads the bundled fonts: only once there is text to check
+    from brochure.config.glyphs import drawable  # reads the bundled fonts: only once there is text to check
 
     if PRESENTATION_FORMS.search(value):
         return "contains pre-shaped Arabic (presentation forms); type the plain Arabic text instead"

@@ -16,8 +16,8 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from .assets import fonts_dir
-from .bidi import PRESENTATION_FORMS
+from brochure.assets import fonts_dir
+from brochure.bidi import PRESENTATION_FORMS
 
 _SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 

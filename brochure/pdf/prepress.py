@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pikepdf
 
-from .clinic import Clinic
-from .errors import BrochureError
+from brochure.config.clinic import Clinic
+from brochure.config.options import BLEED_MM, MM
+from brochure.errors import BrochureError
 
-MM = 72 / 25.4
-BLEED_MM = 3.0
 MARK_GAP_MM = 3.5     # crop marks start here, outside the bleed, so none is printed on the sheet
 MARK_LENGTH_MM = 5.0
 SLUG_MM = 10.0        # paper beyond the trim on every side: bleed, gap, marks

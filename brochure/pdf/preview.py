@@ -10,7 +10,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
-from .build import Leaflet, write_atomically
+from brochure.files import write_atomically
+from brochure.render.leaflet import Leaflet
 
 DPI = 110
 GAP_PX = 24
@@ -71,7 +72,7 @@ def _outline_panels(draw: ImageDraw.ImageDraw, size: tuple[int, int], leaflet: L
     w, h = size
     inset = 0
     if leaflet.edition == "press":  # the page image includes the slug around the trim
-        from .prepress import SLUG_MM
+        from brochure.pdf.prepress import SLUG_MM
         inset = round(SLUG_MM / 25.4 * DPI)
     left, top, right, bottom = inset, inset, w - inset, h - inset
     draw.rectangle([left, top, right - 1, bottom - 1], outline=OUTLINE, width=2)

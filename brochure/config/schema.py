@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bidi import BIDI_CONTROLS, PRESENTATION_FORMS, has_arabic
-from .errors import BrochureError, Problem, display_path
+from brochure.bidi import BIDI_CONTROLS, PRESENTATION_FORMS, has_arabic
+from brochure.errors import BrochureError, Problem, display_path
 
 Check = Callable[[Any], str | None]  # returns what was expected, or None when the value is fine
 

@@ -27,9 +27,9 @@ import pikepdf
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, gobject, pango
 
-from .bidi import direction_of
-from .content import interface_words
-from .pdfupdate import Name, Original, Raw, Ref, Update, startxref
+from brochure.bidi import direction_of
+from brochure.config.content import interface_words
+from brochure.pdf.update import Name, Original, Raw, Ref, Update, startxref
 
 ffi.cdef("""
     void pango_layout_set_markup (PangoLayout *layout, const char *markup, int length);

@@ -15,25 +15,19 @@ from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
-from . import figures
-from .assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
-from .bidi import arabic_digits, direction_of, keep_numbers_with_words
-from .clinic import Clinic
-from .content import Topic, interface_words
-from .errors import BrochureError, Problem, display_path
-from .fetcher import LocalOnlyFetcher
-from .prepress import cmyk_profile
-from .tagging import install as tag_languages
+from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
+from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
+from brochure.config.clinic import Clinic
+from brochure.config.content import Topic, interface_words
+from brochure.config.options import BLEED_MM, PAPER
+from brochure.errors import BrochureError, Problem, display_path
+from brochure.pdf.prepress import cmyk_profile
+from brochure.pdf.tagging import install as tag_languages
+from brochure.render import figures
+from brochure.render.fetcher import LocalOnlyFetcher
 
 tag_languages()
 
-PAPER = {  # CSS page size, and the sheet's size in mm (portrait)
-    "a4": {"css": "A4", "width_mm": 210.0, "height_mm": 297.0},
-    "letter": {"css": "letter", "width_mm": 215.9, "height_mm": 279.4},
-}
-LAYOUTS = ("sheet", "trifold", "bilingual-pages")
-EDITIONS = ("office", "press", "screen")
-BLEED_MM = 3.0
 SIDE_MARGIN_MM = 12.0  # matches @page margin in templates/css/leaflet.css
 FIGURE_INSET_MM = 4.0
 PANEL_PADDING_MM = 6.0  # matches .panel in templates/css/trifold.css

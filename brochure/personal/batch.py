@@ -16,10 +16,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import write_atomically
-from .clinic import Clinic
-from .errors import BrochureError, Problem
-from .patients import Patient
+from brochure.config.clinic import Clinic
+from brochure.config.patients import Patient
+from brochure.errors import BrochureError, Problem
+from brochure.files import write_atomically
 
 OWNER_ONLY = 0o600  # a copy names the patient, their appointment and their surgeon
 PRIVATE_FOLDER = 0o700
@@ -51,7 +51,7 @@ def private_folder(path: Path) -> Path:
 def personal_pdf(clinic: Clinic, patient: Patient, paper: str | None = None) -> bytes:
     """One patient's copy as PDF bytes. A problem rendering it is reported by row and ID: the
     renderer's own message may quote text from the page, so the patient's details are cut out."""
-    from .personal import check_shared_leaflets, make_personal_leaflet  # WeasyPrint: only now
+    from brochure.personal.leaflet import check_shared_leaflets, make_personal_leaflet  # WeasyPrint: only now
 
     # the leaflet behind the cover is the clinic's: its problems are not this patient's
     check_shared_leaflets(clinic, paper, [patient.languages])
@@ -85,7 +85,7 @@ class _CopyWriter:
         self.clinic, self.folder, self.paper = clinic, folder, paper
 
     def __call__(self, patient: Patient) -> Copy:
-        from .personal import personal_filename
+        from brochure.personal.leaflet import personal_filename
 
         try:
             pdf = personal_pdf(self.clinic, patient, self.paper)

@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import schema
-from .assets import content_dir
-from .clinic import Bilingual, ByLanguage
-from .errors import BrochureError
-from .schema import Field, ListOf, Table
-
-LANGUAGES = ("ar", "en")
+from brochure.assets import content_dir
+from brochure.config import schema
+from brochure.config.options import LANGUAGES
+from brochure.config.schema import Field, ListOf, Table
+from brochure.errors import BrochureError
 
 
 def _language_block(arabic: bool) -> Table:
@@ -66,6 +64,19 @@ TOPIC = Table({
         }),
     }),
 })
+
+
+class ByLanguage:
+    """`thing["ar"]` for anything with `en` and `ar` fields: templates loop over languages."""
+
+    def __getitem__(self, language: str):
+        return getattr(self, language)
+
+
+@dataclass(frozen=True)
+class Bilingual(ByLanguage):
+    en: str
+    ar: str
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from functools import cache
 
 from fontTools.ttLib import TTFont
 
-from .assets import BRACKETS, BRACKETS_FONT, fonts_dir
-from .clinic import Clinic
-from .errors import display_path
+from brochure.assets import BRACKETS, BRACKETS_FONT, fonts_dir
+from brochure.config.clinic import Clinic
+from brochure.errors import display_path
 
 
 @cache

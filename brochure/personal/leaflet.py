@@ -18,13 +18,13 @@ from functools import lru_cache
 
 import pikepdf
 
-from . import covers
-from .build import Leaflet, make_leaflet
-from .clinic import Clinic
-from .content import load_topic
-from .errors import BrochureError, Problem
-from .patients import Patient, drawing_problem
-from .render import _font_config, format_appointment, leaflet_html, render_pdf
+from brochure.build import Leaflet, make_leaflet
+from brochure.config.clinic import Clinic
+from brochure.config.content import load_topic
+from brochure.config.patients import Patient, drawing_problem
+from brochure.errors import BrochureError, Problem
+from brochure.personal import covers
+from brochure.render.html import _font_config, format_appointment, leaflet_html, render_pdf
 
 SCREEN = {"pdf_variant": "pdf/ua-1"}
 

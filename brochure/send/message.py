@@ -19,12 +19,13 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from functools import cache
 
-from . import schema
-from .assets import content_dir
-from .clinic import Bilingual, Clinic
-from .errors import BrochureError, Problem, display_path
-from .patients import Patient
-from .schema import Field, Table
+from brochure.assets import content_dir
+from brochure.config import schema
+from brochure.config.clinic import Clinic
+from brochure.config.content import Bilingual
+from brochure.config.patients import Patient
+from brochure.config.schema import Field, Table
+from brochure.errors import BrochureError, Problem, display_path
 
 PLACEHOLDERS = ("name", "clinic", "appointment", "phone")
 _LTR_ISOLATE, _POP_ISOLATE = "\u2066", "\u2069"
@@ -80,7 +81,7 @@ def message_id(clinic: Clinic, patient: Patient) -> str:
 
 def compose(clinic: Clinic, patient: Patient, pdf: bytes) -> Message:
     """The message to `patient`, from the clinic's contact address, with their copy attached."""
-    from .render import format_appointment  # Babel dates, as printed on the patient's cover
+    from brochure.render.html import format_appointment  # Babel dates, as printed on the patient's cover
 
     words = email_words()
     languages = patient.languages

@@ -28,8 +28,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .errors import BrochureError, display_path
-from .patients import Patient
+from brochure.config.patients import Patient
+from brochure.errors import BrochureError, display_path
 
 SENDING, UNCONFIRMED, SENT, REFUSED = "sending", "unconfirmed", "sent", "refused"
 _SCHEMA = """

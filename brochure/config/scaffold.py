@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assets import templates_dir
-from .build import write_atomically
-from .errors import BrochureError
+from brochure.assets import templates_dir
+from brochure.errors import BrochureError
+from brochure.files import write_atomically
 
 
 def write_new_clinic(clinics_dir: Path, slug: str) -> Path:

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .errors import BrochureError, Problem, display_path
-from .schema import Field, Table
+from brochure.config import schema
+from brochure.config.content import Bilingual, load_sections
+from brochure.config.options import LANGUAGE_ORDERS, PAPERS, TLS_MODES
+from brochure.config.schema import Field, Table
+from brochure.errors import BrochureError, Problem, display_path
 
-LANGUAGE_ORDERS = ("ar,en", "en,ar", "ar", "en")
-PAPERS = ("a4", "letter")
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 PRINT_DPI = 300  # what print shops ask of images at their printed size
@@ -27,7 +27,6 @@ PHONE = schema.matches(r"\+?[0-9][0-9 ()\-]{4,22}[0-9]",
 EMAIL = schema.matches(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}", "an email like info@clinic.ae")
 HOST = schema.matches(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]",
                       "a host name like smtp.clinic.ae")
-SMTP_TLS = ("starttls", "implicit", "none")
 WEBSITE = schema.matches(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"']*)?",
                          "a web address like https://clinic.ae")
 
@@ -69,22 +68,9 @@ CLINIC_SCHEMA = Table({
         "host": Field(HOST),
         "port": Field(_port, required=False),
         "user": Field(schema.text(200), required=False),
-        "tls": Field(schema.one_of(*SMTP_TLS), required=False),
+        "tls": Field(schema.one_of(*TLS_MODES), required=False),
     }, required=False),
 })
-
-
-class ByLanguage:
-    """`thing["ar"]` for anything with `en` and `ar` fields: templates loop over languages."""
-
-    def __getitem__(self, language: str):
-        return getattr(self, language)
-
-
-@dataclass(frozen=True)
-class Bilingual(ByLanguage):
-    en: str
-    ar: str
 
 
 @dataclass(frozen=True)
@@ -159,7 +145,6 @@ def clinic_folder(clinics_dir: Path, slug: str) -> Path:
 def load_clinic(folder: str | Path) -> Clinic:
     """Validate `folder/clinic.toml` (and its sections) and return the clinic, or raise
     BrochureError listing every problem."""
-    from .content import load_sections  # content depends on clinic's types, not the reverse
 
     folder = Path(folder)
     path = folder / "clinic.toml"

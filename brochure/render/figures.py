@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup
 
-from .content import IncisionBar
+from brochure.config.content import IncisionBar
 
 MM_PER_INCH = 25.4
 OR_MORE_TAIL_MM = 10.0  # the faded tail that says "or more"

@@ -1,0 +1,2 @@
+"""Configuration and content in: clinic.toml, section files, the reviewed content and
+patients.csv, validated into plain data."""

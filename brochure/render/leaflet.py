@@ -1,0 +1,120 @@
+"""One leaflet from a clinic: HTML for each density on the fitting ladder, rendered, checked as a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
+from brochure.config.content import load_topic
+from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, PAGES, PAPERS, SCREEN_PAGES
+from brochure.errors import BrochureError, Problem, display_path
+from brochure.pdf import inspect as pdfcheck
+from brochure.pdf import prepress
+from brochure.render.html import DENSITIES, leaflet_html, render_pdf
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    clinic: Clinic
+    paper: str
+    languages: tuple[str, ...]
+    pdf: bytes
+    page_count: int
+    density: str = "normal"  # how much the fitting step tightened spacing to fit
+    layout: str = "sheet"
+    edition: str = "office"
+    warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
+
+    @property
+    def filename(self) -> str:
+        return (f"{self.clinic.slug}-miss-{self.layout}-{self.paper}-{'-'.join(self.languages)}"
+                f"-{self.edition}.pdf")
+
+
+def _choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        raise BrochureError.single(option, "", f"expected one of {', '.join(choices)}, got {value!r}")
+
+
+def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
+                   *, layout: str = "sheet", edition: str = "office", patient=None) -> Leaflet:
+    """Render one leaflet and check the PDF itself (fit, fonts, text layer); raise BrochureError when it
+    would not be fit to hand out. The gate on the clinic's input is the caller's (`brochure.build`)."""
+    paper = paper or clinic.paper
+    languages = tuple(languages or clinic.languages)
+    _choice(paper, PAPERS, "--paper")
+    _choice(",".join(languages), LANGUAGE_ORDERS, "--languages")
+    _choice(layout, LAYOUTS, "--layout")
+    _choice(edition, EDITIONS, "--for")
+    if edition == "screen" and layout != "sheet":
+        raise BrochureError.single("--layout", "", "the screen edition has one layout: leave out --layout")
+    if layout == "bilingual-pages" and len(languages) != 2:
+        raise BrochureError.single("--languages", "", "bilingual-pages needs two languages, e.g. ar,en")
+    topic = load_topic("miss")
+    where = display_path(clinic.config_file)
+    press = edition == "press"
+    options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
+    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
+    roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
+
+    def fits(rendered) -> bool:
+        return rendered.page_count <= page_limit and not rendered.overflows
+
+    for density in DENSITIES:
+        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                            patient=patient)
+        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
+                              stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
+        if fits(rendered):
+            break
+    else:
+        if rendered.page_count > page_limit:
+            raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
+        raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
+    facts = pdfcheck.inspect_pdf(rendered.pdf)
+    problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
+    if pdfcheck.presentation_form_count(facts.mapped_text):
+        problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped (presentation forms "
+                                "in the text layer); pass Arabic text to the template unshaped"))
+    if problems:
+        raise BrochureError(problems)
+    pdf = rendered.pdf
+    if press:
+        folds = (1 / 3, 2 / 3) if layout == "trifold" else ()
+        pdf = prepress.finish_for_press(pdf, folds)
+    warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
+    return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
+                   warnings)
+
+
+def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
+    """A raster logo below 300 dpi at the size it prints comes out soft at a print shop."""
+    if clinic.logo is None or size_pt is None or clinic.logo.suffix.lower() == ".svg":
+        return ()
+    from PIL import Image
+
+    with Image.open(clinic.logo) as image:
+        pixels = image.size
+    mm = tuple(v / 72 * 25.4 for v in size_pt)
+    dpi = min(dpi_on_paper(count, length) for count, length in zip(pixels, mm, strict=True))
+    if dpi >= PRINT_DPI:
+        return ()
+    return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
+            f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
+
+
+def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
+    limit = PAGES[layout]
+    if layout == "bilingual-pages":
+        names = {"ar": "Arabic", "en": "English"}
+        long = [names[lang] for lang in names
+                if len({page for anchor, page in section_pages.items() if anchor.endswith("-" + lang)}) > 1]
+        return [Problem(where, "", f"one language per side does not fit on {paper.upper()}: the "
+                        f"{' and '.join(long) or 'content'} side needs more than one page; shorten "
+                        "the clinic's own sections or use --layout sheet")]
+    spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
+               if page > limit and anchor.startswith(("section-", "contact"))]
+    what = ", ".join(spilled) if spilled else "the last section"
+    return [Problem(where, "", f"content does not fit on one {paper.upper()} sheet (front and "
+                    f"back): {what} would spill onto page {limit + 1}; shorten the clinic's "
+                    "own sections or use fewer languages")]

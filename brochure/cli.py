@@ -65,7 +65,39 @@ def _languages(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Brochure(click.Group):
+    """The command group, with brochure's exit codes wherever it runs: user mistakes exit 2 with
+    one line each, Ctrl-C 130, bugs 1 with a traceback. In `main`, so that Click's CliRunner
+    (the tests, in-process) sees exactly what a terminal does."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except BrochureError as exc:
+            _print_problems(exc)
+            sys.exit(EXIT_USER_ERROR)
+        except _Interrupted as exc:
+            # Ctrl-C is no bug: 128 + SIGINT, as shells report it
+            click.echo(f"interrupted: {exc}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.exceptions.Abort:
+            click.echo("interrupted: run the same command again to carry on", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except Exception:
+            traceback.print_exc()
+            click.echo("error: this is a bug in brochure, not something you did. Please report it "
+                       "with the output above.", err=True)
+            sys.exit(EXIT_BUG)
+        sys.exit(0)
+
+
+@click.group(cls=_Brochure,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="brochure")
 def cli():
     """Bilingual Arabic/English patient leaflets about Minimally Invasive Spine Surgery,
@@ -448,26 +480,5 @@ def _print_problems(error: BrochureError) -> None:
 
 
 def main() -> None:
-    """Entry point: user mistakes exit 2 with one line each; bugs exit 1 with a traceback."""
-    try:
-        cli.main(standalone_mode=False)
-    except BrochureError as exc:
-        _print_problems(exc)
-        sys.exit(EXIT_USER_ERROR)
-    except _Interrupted as exc:
-        # Ctrl-C is no bug: 128 + SIGINT, as shells report it
-        click.echo(f"interrupted: {exc}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except click.exceptions.Abort:
-        click.echo("interrupted: run the same command again to carry on", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception:
-        traceback.print_exc()
-        click.echo("error: this is a bug in brochure, not something you did. Please report it "
-                   "with the output above.", err=True)
-        sys.exit(EXIT_BUG)
+    """Entry point of the `brochure` command."""
+    cli.main()

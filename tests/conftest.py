@@ -1,5 +1,7 @@
-"""Shared fixtures: each example leaflet is rendered once per test session (per xdist worker), and
-every test looks at a real PDF. The CLI is always driven through its installed entry point."""
+"""Shared fixtures and helpers, the one place for them: each example leaflet is rendered once per
+test session (per xdist worker), and every test looks at a real PDF. The CLI is driven in-process
+through Click's CliRunner (`run_cli`); `run_cli_process` and `brochure_command` start the installed
+entry point, for the few tests where the process itself is the point (signals, exit codes, crashes)."""
 
 from __future__ import annotations
 
@@ -37,8 +39,37 @@ def as_at_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def run_cli(*args, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real CLI and return the finished process (text output)."""
+@dataclass
+class Ran:
+    """What a command did, shaped like subprocess.CompletedProcess so tests read either the same."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None = None
+
+
+def run_cli(*args, cwd: Path | None = None, env: dict | None = None) -> Ran:
+    """Run a brochure command in this process, as a terminal-less user would (CliRunner), with the
+    same exit codes and output as the installed command. The working directory is the repository
+    unless `cwd`; BROCHURE_CLINICS_DIR is unset unless `env` sets it."""
+    from click.testing import CliRunner
+
+    from brochure.cli import cli
+
+    environment = {"BROCHURE_CLINICS_DIR": None, "NO_COLOR": "1", "COLUMNS": "160", **(env or {})}
+    before = Path.cwd()
+    os.chdir(cwd or REPO)
+    try:
+        result = CliRunner().invoke(cli, [str(arg) for arg in args], env=environment, prog_name="brochure")
+    finally:
+        os.chdir(before)
+    unexpected = result.exception if not isinstance(result.exception, SystemExit) else None
+    return Ran(result.exit_code, result.stdout, result.stderr, unexpected)
+
+
+def run_cli_process(*args, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `brochure` command as a new process and return it finished (text output)."""
     environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_CLINICS_DIR"}
     environment.update({"NO_COLOR": "1", "COLUMNS": "160", **(env or {})})
     return subprocess.run([*brochure_command(), *map(str, args)], cwd=cwd or REPO, env=environment,

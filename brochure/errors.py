@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USER_ERROR = 2
 

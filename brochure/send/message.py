@@ -29,12 +29,11 @@ from brochure.errors import BrochureError, Problem, display_path
 
 PLACEHOLDERS = ("name", "clinic", "appointment", "phone")
 _LTR_ISOLATE, _POP_ISOLATE = "\u2066", "\u2069"
-_BILINGUAL = Table({"en": Field(schema.text(400)), "ar": Field(schema.arabic_text(400))})
 EMAIL_WORDS = Table({
-    "subject": _BILINGUAL,
-    "greeting": _BILINGUAL,
+    "subject": schema.bilingual(400),
+    "greeting": schema.bilingual(400),
     "body": Table({"en": Field(schema.text_list(1)), "ar": Field(schema.text_list(1))}),
-    "closing": _BILINGUAL,
+    "closing": schema.bilingual(400),
 })
 
 

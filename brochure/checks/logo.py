@@ -118,12 +118,15 @@ def _raster_findings(file: str, data: bytes) -> list[Finding]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
+                # decoded in full: a truncated file opens fine and prints as a blank card
+                image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         return [Finding(ERROR, "logo", file, "", "has too many pixels to open safely",
                         "export it at about 1000 pixels across")]
-    except (UnidentifiedImageError, OSError) as exc:
-        return [Finding(ERROR, "logo", file, "", f"cannot be read as an image ({exc})",
-                        "export the logo again")]
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        # Pillow says "image file is truncated (12 bytes not processed)" and the like
+        return [Finding(ERROR, "logo", file, "", f"cannot be read as an image in full ({exc})",
+                        "the file is damaged or cut short: export the logo again")]
     # the lowest resolution; where two tie (a small image prints at 96 dpi in both), the larger box
     dpi, _, where, box = min((_printed_dpi(width, height, box), -box[0] * box[1], where, box)
                              for where, box in PRINTED_BOX_MM.items())

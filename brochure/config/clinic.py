@@ -107,7 +107,9 @@ class Clinic:
     extra_sections: tuple = field(default=())  # content.Section, loaded from sections/*.toml
     icc_profile: Path | None = None  # the print shop's CMYK profile, for the press edition
     mail_server: MailServer = field(default_factory=MailServer)  # [smtp], for `brochure send`
-    records_folder: Path | None = None  # [records] folder; None: records/ in the clinic folder
+    # [records] folder; None: records/ in the clinic folder. Not part of what a leaflet looks
+    # like, so not of a clinic's equality: the rendered leaflets cached per clinic still apply.
+    records_folder: Path | None = field(default=None, compare=False)
 
     @property
     def config_file(self) -> Path:

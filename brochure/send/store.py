@@ -12,6 +12,7 @@ would each think the other's patients still wait for their message.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -165,6 +166,14 @@ def open_database(path: Path, schema: str, *, read_only: bool = False) -> sqlite
     return db
 
 
+def _almost_no_room(path: Path) -> bool:
+    """SQLite says "disk I/O error" when a full disk stops a write to its WAL files."""
+    try:
+        return shutil.disk_usage(path if path.is_dir() else path.parent).free < 65536
+    except OSError:
+        return False
+
+
 class StoreError(BrochureError):
     """The journal or the record cannot be used: the run stops at once, whatever it was doing."""
 
@@ -173,7 +182,7 @@ def unusable(path: Path, exc: BaseException) -> StoreError:
     """What went wrong with a records file or folder, and what staff can do about it."""
     text = str(exc).lower()
     errno = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None)
-    if "full" in text or errno in (28, sqlite3.SQLITE_FULL):
+    if "full" in text or errno in (28, sqlite3.SQLITE_FULL) or _almost_no_room(path):
         why = "the disk is full; free some space, then run the same command again"
     elif "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
         why = ("cannot be written (read-only, or its folder is); give this user write permission "

@@ -5,6 +5,7 @@ The CLI turns these into exit code 2 and one line per problem; anything else is 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,13 @@ class BrochureError(Exception):
 
 
 def display_path(path: str | Path) -> str:
-    """Paths relative to the working directory when possible: that is how staff typed them."""
+    """Paths relative to the working directory when possible: that is how staff typed them. A
+    symbolic link keeps its own name (a message about the link must not name its target)."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    cwd = Path.cwd()
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        try:
+            return str(candidate.relative_to(cwd))
+        except ValueError:
+            continue
+    return str(path)

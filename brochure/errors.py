@@ -35,6 +35,10 @@ class BrochureError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # whole, across processes (a worker's full disk reaches the main process as it was raised)
+        return self.__class__, (self.problems,)
+
     @classmethod
     def single(cls, file: str | Path, field: str, message: str) -> BrochureError:
         return cls(Problem(display_path(file), field, message))

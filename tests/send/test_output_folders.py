@@ -78,7 +78,7 @@ def test_sending_needs_no_writable_output_folder(shared, tmp_path):
     assert counts(mailbox) == [("layla@example.com", 1), ("sara.haddad@example.com", 1)]
 
 
-@pytest.mark.parametrize("command", ["build", "build --patients"])
+@pytest.mark.parametrize("command", ["build", "build --patients", "build --patients --jobs 2"])
 def test_a_full_disk_names_the_file_and_leaves_no_part_file(shared, tmp_path, command):
     clinics = clinics_with_records(shared, tmp_path / "records")
     patients_csv(tmp_path, LAYLA)
@@ -86,6 +86,7 @@ def test_a_full_disk_names_the_file_and_leaves_no_part_file(shared, tmp_path, co
         (disk / "out" / "al-noor" / "patients").mkdir(parents=True)
         fill(disk)
         extra = ("--patients", "patients.csv") if "patients" in command else ()
+        extra += ("--jobs", "2") if "jobs" in command else ()
         result = build(clinics, tmp_path, *extra, out=disk / "out")
         assert result.returncode == 2
         [line] = errors(result)

@@ -90,7 +90,12 @@ def ready_folder(clinic: Clinic, *, create: bool = True) -> Path:
             # patient IDs and dates: never committed along with the clinic's configuration
             (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         except OSError as exc:
-            raise unusable(folder, exc) from None
+            if exc.errno in (28, 122):  # ENOSPC, EDQUOT
+                raise unusable(folder, exc) from None
+            raise StoreError.single(folder, "", f"cannot be made ({exc.strerror}); make "
+                                    f"{display_path(folder.parent)} writable, or name a folder this "
+                                    "user can write in clinic.toml: [records] folder = "
+                                    "\"/a/local/folder\"") from None
     return folder
 
 

@@ -12,7 +12,8 @@ from brochure.bidi import BIDI_CONTROLS, PRESENTATION_FORMS
 # Deliberately plain ASCII (every mail server takes it): no spaces, quotes, commas or angle
 # brackets, which could smuggle a second address into a header; one @; a dotted domain.
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-LINE_BREAKS = "\n\r\u2028\u2029"  # newlines, and Unicode's line and paragraph separators
+LINE_SEPARATORS = "\u2028\u2029"  # Unicode's: text, not control characters; no font draws them
+LINE_BREAKS = "\n\r" + LINE_SEPARATORS
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and newlines are text
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from brochure.config.hygiene import EMAIL, hidden_trouble
+from brochure.config.hygiene import EMAIL, LINE_SEPARATORS, hidden_trouble
 from brochure.config.options import LANGUAGES
 from brochure.errors import BrochureError, Problem, display_path
 
@@ -24,7 +24,6 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # the output folder or carry a name into a file listing.
 PATIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 LONGEST = {"name": 120, "surgeon": 120, "note": 400}
-LINE_SEPARATORS = "\u2028\u2029"  # text, not control characters: no font draws them
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _table(data: Any, spec: Table, prefix: str, result: Validation) -> dict:
         else:
             problem = _hidden_trouble(value) or sub.check(value)
             if isinstance(problem, Complaint):
-                result.add(dotted + problem.at, problem)
+                result.add(dotted + problem.at, str(problem))
             elif problem:
                 result.add(dotted, f"expected {problem}, got {_show(value)}")
             else:

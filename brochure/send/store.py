@@ -12,6 +12,7 @@ would each think the other's patients still wait for their message.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -127,7 +128,7 @@ def mounts() -> list[tuple[Path, str]]:
             continue
         separator = fields.index("-", 6)
         # octal escapes (\040 for a space) in the mount point
-        point = fields[4].encode().decode("unicode_escape")
+        point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), fields[4])
         table.append((Path(point), fields[separator + 1]))
     return table
 

@@ -122,3 +122,15 @@ def test_the_filesystem_type_comes_from_the_kernels_mount_table(tmp_path):
     assert store.filesystem_type(Path("/proc/self")) == "proc"
     assert store.filesystem_type(tmp_path / "not" / "made" / "yet") == store.filesystem_type(tmp_path)
     assert store.filesystem_type(tmp_path) not in store.NETWORK_FILESYSTEMS
+
+
+def test_mount_points_with_spaces_are_read_as_the_kernel_escapes_them(tmp_path, monkeypatch):
+    share = tmp_path / "clinic share"
+    share.mkdir()
+    table = tmp_path / "mountinfo"
+    escaped = str(share).replace(" ", "\\040")
+    table.write_text(f"22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+                     f"36 22 0:50 / {escaped} rw,relatime shared:9 - cifs //srv/share rw\n")
+    monkeypatch.setattr(store, "MOUNT_TABLE", table)
+    assert store.filesystem_type(share / "records") == "cifs"
+    assert store.filesystem_type(tmp_path) == "ext4"

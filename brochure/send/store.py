@@ -63,7 +63,8 @@ def refuse_older_journals(clinic: Clinic, out_dirs: Iterable[Path]) -> None:
         todo = (f"both exist; keep the one that holds this clinic's sends as {display_path(journal)} "
                 "and move the other away, out of the clinic's and the output folders")
     else:
-        todo = f"move it there first (mv {display_path(older[0])} {display_path(journal)})"
+        # with its -wal file, if a killed run left one: it may hold the last messages' states
+        todo = f"move it there first (mv {display_path(older[0])}* {display_path(journal.parent)}/)"
     raise BrochureError.single(older[0], "", f"an older send journal of {clinic.slug}; the "
                                f"clinic's journal is {display_path(journal)}, and sending with two "
                                f"could send a patient their message twice: {todo}")

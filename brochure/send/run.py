@@ -58,8 +58,8 @@ def send_leaflets(clinic: Clinic, patients: Iterable[Patient], out_dir: Path, *,
     run = _Run(clinic, out_dir, report, rate=None if dry_run else rate, first_wait=first_wait,
                resend={i.lower() for i in resend}, mark_sent={i.lower() for i in mark_sent},
                paper=paper, render=render)
+    ready_folder(clinic, create=not dry_run)  # made first: where an older journal is to go
     refuse_older_journals(clinic, [out_dir, Path("output")])
-    ready_folder(clinic, create=not dry_run)
     seen = set()
     with SendJournal(journal_file(clinic), read_only=dry_run) as run.journal:
         if dry_run:

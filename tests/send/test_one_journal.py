@@ -88,7 +88,7 @@ def test_a_journal_where_older_versions_kept_it_stops_the_run(shared, tmp_path):
         assert line.endswith("move it there first (mv out/al-noor/send-journal.sqlite3* records/)")
         assert mailbox.delivered == []
         # as told: moved, it is the clinic's journal, and Layla (sent before) is not sent again
-        (tmp_path / "records").mkdir()
+        assert (tmp_path / "records").is_dir()
         for file in older.parent.glob("send-journal.sqlite3*"):
             file.rename(tmp_path / "records" / file.name)
         result = send(clinics, tmp_path, server.port)

@@ -53,6 +53,9 @@ class NothingDone(BrochureError):
         super().__init__(problems)
         self.reason = reason
 
+    def __reduce__(self):
+        return self.__class__, (self.problems, self.reason)
+
 
 @dataclass
 class Outcome:

@@ -5,11 +5,14 @@ never a patient's file anywhere it should not be."""
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import subprocess
+import time
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import brochure_command, run_cli
 from tests.mailserver import Mailbox, MailServer
 
 from .helpers import LAYLA, PERSONAL, SARA, clinics_with_records, counts, patients_csv, send
@@ -150,3 +153,32 @@ def test_a_records_folder_that_cannot_be_made_says_where_else_to_keep_it(shared,
     assert line.endswith(f"make {clinics}/al-noor writable, or name a folder this user can write in "
                          "clinic.toml: [records] folder = \"/a/local/folder\"")
     assert not (tmp_path / "out" / "al-noor" / "patients").exists()
+
+
+def test_kill_9_mid_copy_leaves_a_part_file_that_the_next_run_removes(shared, tmp_path):
+    """The real crash: `kill -9` while a copy is being written (its .part file open). Caught by
+    watching the folder; a batch of many copies leaves time enough to catch one in the act."""
+    clinics = clinics_with_records(shared, tmp_path / "records")
+    rows = [f"P-{n:04d},Sara Haddad,s{n}@example.com,en,2026-12-01 09:30,,Bring your scans"
+            for n in range(1, 400)]
+    patients_csv(tmp_path, *rows)
+    folder = tmp_path / "out" / "al-noor" / "patients"
+    command = [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(clinics),
+               "--out", "out", "--patients", "patients.csv"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    caught = False
+    try:
+        while process.poll() is None and not caught:
+            if folder.is_dir() and any(name.endswith(".part") for name in os.listdir(folder)):
+                process.kill()
+                caught = True
+            time.sleep(0.0002)
+    finally:
+        process.kill()
+        process.wait()
+    if not caught or not list(folder.glob(".*.part")):
+        pytest.skip("the batch finished (or the file was complete) before the kill: nothing to clean")
+    assert process.returncode == -signal.SIGKILL
+    patients_csv(tmp_path, rows[0])
+    assert build(clinics, tmp_path, "--patients", "patients.csv").returncode == 0
+    assert list(folder.glob(".*.part")) == []

@@ -182,3 +182,16 @@ def test_kill_9_mid_copy_leaves_a_part_file_that_the_next_run_removes(shared, tm
     patients_csv(tmp_path, rows[0])
     assert build(clinics, tmp_path, "--patients", "patients.csv").returncode == 0
     assert list(folder.glob(".*.part")) == []
+
+
+def test_a_full_disk_under_the_record_stops_build_patients_naming_it(shared, tmp_path):
+    patients_csv(tmp_path, LAYLA)
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        clinics = clinics_with_records(shared, disk / "records")
+        fill(disk)
+        result = build(clinics, tmp_path, "--patients", "patients.csv")
+    assert result.returncode == 2
+    [line] = errors(result)
+    assert line.startswith("error: disk/records")
+    assert line.endswith("the disk is full; free some space, then run the same command again")
+    assert not (tmp_path / "out" / "al-noor" / "patients").exists()  # no copy without its record

@@ -61,7 +61,8 @@ class CopyRecord:
     def __init__(self, clinic: Clinic):
         ready_folder(clinic)
         self.path = record_file(clinic)
-        self._db = open_database(self.path, _SCHEMA)
+        # a row per copy at the pace copies are made: no fsync each (see open_database)
+        self._db = open_database(self.path, _SCHEMA, synchronous="NORMAL")
         topic = load_topic()
         self._content = (topic.version, topic.reviewed_on.isoformat())
 

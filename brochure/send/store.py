@@ -134,10 +134,13 @@ def mounts() -> list[tuple[Path, str]]:
     return table
 
 
-def open_database(path: Path, schema: str, *, read_only: bool = False) -> sqlite3.Connection:
+def open_database(path: Path, schema: str, *, read_only: bool = False,
+                  synchronous: str = "FULL") -> sqlite3.Connection:
     """A SQLite file of ours, opened and checked before anything relies on it: whatever is wrong
     with it (another program's file, a damaged one, no permission, a full disk) is one
-    BrochureError naming it and what to do."""
+    BrochureError naming it and what to do. `synchronous` FULL: each commit on the disk when it
+    returns (the journal); NORMAL: safe from a crash of the process, not of the machine, and no
+    fsync per row (the record, one row per copy)."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise BrochureError.single(path, "", "is not a plain file; move it away (brochure makes a "
                                    "new one)" if not path.is_symlink() else
@@ -162,7 +165,7 @@ def open_database(path: Path, schema: str, *, read_only: bool = False) -> sqlite
                                        "move it away (brochure makes a new one)")
         if not read_only:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+            db.execute(f"PRAGMA synchronous={synchronous}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.executescript(schema)
         if (verdict := db.execute("PRAGMA quick_check(1)").fetchone()[0]) != "ok":

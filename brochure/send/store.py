@@ -11,6 +11,7 @@ would each think the other's patients still wait for their message.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -92,7 +93,7 @@ def ready_folder(clinic: Clinic, *, create: bool = True) -> Path:
             # patient IDs and dates: never committed along with the clinic's configuration
             (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         except OSError as exc:
-            if exc.errno in (28, 122):  # ENOSPC, EDQUOT
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise unusable(folder, exc) from None
             raise StoreError.single(folder, "", f"cannot be made ({exc.strerror}); make "
                                     f"{display_path(folder.parent)} writable, or name a folder this "
@@ -191,8 +192,9 @@ class StoreError(BrochureError):
 def unusable(path: Path, exc: BaseException) -> StoreError:
     """What went wrong with a records file or folder, and what staff can do about it."""
     text = str(exc).lower()
-    errno = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None)
-    if "full" in text or errno in (28, sqlite3.SQLITE_FULL) or _almost_no_room(path):
+    full = (getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+            or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL)
+    if full or "full" in text or _almost_no_room(path):
         why = "the disk is full; free some space, then run the same command again"
     elif "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
         why = ("cannot be written (read-only, or its folder is); give this user write permission "

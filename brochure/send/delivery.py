@@ -106,6 +106,7 @@ class MailServer:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         context = ssl.create_default_context()
+        smtp = None
         try:
             if s.tls == "implicit":
                 smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=SMTP_TIMEOUT, context=context)
@@ -114,13 +115,23 @@ class MailServer:
             smtp.ehlo()
             if s.tls == "starttls":
                 if not smtp.has_extn("starttls"):
-                    smtp.close()
                     raise self._setup_error("does not offer STARTTLS; use --tls implicit if it "
                                             "expects TLS from the start (usually port 465)")
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.user:
                 self._log_in(smtp)
+        except BaseException:
+            if smtp is not None:  # a refused login or a broken handshake: no socket left open
+                smtp.close()
+            raise
+        return smtp
+
+    def _open(self) -> smtplib.SMTP:
+        """A connection, or why there is none, in brochure's terms."""
+        s = self.settings
+        try:
+            return self._connect()
         except ssl.SSLCertVerificationError as exc:
             raise self._setup_error(f"sent a certificate that cannot be trusted ({exc.verify_message})"
                                     ) from None
@@ -128,7 +139,6 @@ class MailServer:
             raise Transient(_reply_text(exc.smtp_code, exc.smtp_error)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise Transient(f"cannot reach {s.host}:{s.port} ({exc or type(exc).__name__})") from None
-        return smtp
 
     def _log_in(self, smtp: smtplib.SMTP) -> None:
         """Any failure here stops the batch: retrying a wrong password only locks the account."""
@@ -143,7 +153,6 @@ class MailServer:
             raise self._setup_error("does not accept a login on this connection; check --tls "
                                     "and --smtp-user") from None
         except (OSError, smtplib.SMTPException):
-            smtp.close()
             raise self._setup_error(f"closed the connection while logging in user {user!r}, "
                                     f"as many do after a wrong password; check {PASSWORD_VARIABLE}"
                                     ) from None
@@ -154,7 +163,7 @@ class MailServer:
 
     def ready(self) -> smtplib.SMTP:
         if self._smtp is None:
-            self._smtp = self._connect()
+            self._smtp = self._open()
         return self._smtp
 
     def hang_up(self) -> None:

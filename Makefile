@@ -31,7 +31,7 @@ test: lint
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.
 golden: $(STAMP)
-	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py -p no:randomly || true
+	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/render/test_golden.py -p no:randomly || true
 	@ls -1 tests/golden/*.png
 
 # The folding diagrams in docs/, drawn from real tri-fold builds of the example clinics.

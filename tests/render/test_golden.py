@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
@@ -15,10 +14,9 @@ import brochure
 from brochure.config.patients import Patient
 from brochure.pdf.preview import page_images
 from brochure.personal.leaflet import make_personal_leaflet
+from tests.conftest import EXAMPLES, REPO
 
-from .conftest import EXAMPLES
-
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = REPO / "tests" / "golden"
 DPI = 30
 UPDATE = os.environ.get("BROCHURE_UPDATE_GOLDEN") == "1"
 # tolerance: anti-aliasing and font hinting may move a few pixels; a moved block moves thousands

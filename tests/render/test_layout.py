@@ -8,8 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 import brochure
-
-from .conftest import EXAMPLES, MM, drawn_near_the_edge
+from tests.conftest import EXAMPLES, MM, drawn_near_the_edge
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)

@@ -21,10 +21,9 @@ from brochure.config.patients import read_patients
 from brochure.personal.batch import personal_pdf
 from brochure.send.delivery import send_leaflets
 from brochure.send.settings import MailSettings, mail_settings
-
-from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
-from .mailserver import FailOnce, Mailbox, MailServer
-from .pdftext import pdfium_text
+from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
+from tests.mailserver import FailOnce, Mailbox, MailServer
+from tests.pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
 LAYLA = "P-0001,ليلى حسن,layla@example.com,ar,2026-12-02 10:00,د. عمر خليل,"

@@ -14,9 +14,8 @@ import brochure
 import brochure.personal.leaflet
 from brochure.config.patients import Patient
 from brochure.personal.leaflet import make_personal_leaflet
-
-from .conftest import EXAMPLES, run_cli
-from .pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
+from tests.conftest import EXAMPLES, run_cli
+from tests.pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
 
 PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
                      "Dr. Omar Haddad", "صائمة من منتصف الليل")

@@ -10,8 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from brochure import __version__
-
-from .conftest import EXAMPLES, REPO, copy_clinic, run_cli
+from tests.conftest import EXAMPLES, REPO, copy_clinic, run_cli
 
 
 def test_version_is_printed():

@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from .conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
-from .pdftext import pdfium_text
+from tests.conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
+from tests.pdftext import pdfium_text
 
 A4 = (210.0, 297.0)
 LETTER = (215.9, 279.4)

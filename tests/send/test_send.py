@@ -199,20 +199,25 @@ def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path):
 
 # --- the real command, killed mid-batch ----------------------------------------------------------
 
+def send_args(port, *extra) -> list[str]:
+    return ["send", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES), "--patients", "patients.csv",
+            "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--tls", "none",
+            "--rate", str(FAST), *extra]
+
+
 def start_send(folder, port, *extra):
+    """The installed command in a process of its own, to be killed or interrupted."""
     environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_SMTP_PASSWORD"}
     return subprocess.Popen(
-        [*brochure_command(), "send", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES),
-         "--patients", "patients.csv", "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port",
-         str(port), "--tls", "none", "--rate", str(FAST), *extra],
+        [*brochure_command(), *send_args(port, *extra)],
         cwd=folder, env={**environment, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
 def run_send(folder, port, *extra):
-    process = start_send(folder, port, *extra)
-    stdout, stderr = process.communicate(timeout=120)
-    return process.returncode, stdout, stderr
+    """The re-run after a kill, in-process: what it goes on from is the journal the process left."""
+    result = run_cli(*send_args(port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
+    return result.returncode, result.stdout, result.stderr
 
 
 def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> tuple[int, str]:

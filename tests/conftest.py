@@ -1,7 +1,9 @@
-"""Shared fixtures and helpers, the one place for them: each example leaflet is rendered once per
-test session (per xdist worker), and every test looks at a real PDF. The CLI is driven in-process
-through Click's CliRunner (`run_cli`); `run_cli_process` and `brochure_command` start the installed
-entry point, for the few tests where the process itself is the point (signals, exit codes, crashes)."""
+"""Shared fixtures and helpers, the one place for them (tests/<stage>/ hold only tests; pdftext.py
+and mailserver.py beside this file): each example leaflet a test looks at is built once per test
+session, shared by the xdist workers (`shared_builds`), and every test looks at a real PDF. The
+CLI is driven in-process through Click's CliRunner (`run_cli`); `run_cli_process` and
+`brochure_command` start the installed entry point, for the few tests where the process itself is
+the point (signals, exit codes, crashes)."""
 
 from __future__ import annotations
 
@@ -104,7 +106,8 @@ def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bot
 class SharedBuilds:
     """Leaflets built through the CLI once per test session, shared by the xdist workers: the first
     worker to ask for a build renders it under a lock, any other reads the written PDF. A worker
-    renders only what its tests ask for ("render once, assert many")."""
+    renders only what its tests ask for ("render once, assert many"). Tests read these files and
+    never change them: a test that spoils something spoils a copy in its own tmp_path."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -112,7 +115,8 @@ class SharedBuilds:
 
     def build(self, *args) -> tuple[Path, str]:
         """`brochure build ARGS --out FOLDER` once: (FOLDER, what it printed)."""
-        name = "-".join(str(arg).removeprefix("--") for arg in args).replace(",", "_").replace("/", "_")
+        name = "-".join("examples" if arg == EXAMPLES else str(arg).removeprefix("--").replace(",", "_")
+                        for arg in args)
         folder, printed = self.root / name, self.root / f"{name}.stdout"
         with open(self.root / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes

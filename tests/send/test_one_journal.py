@@ -12,8 +12,16 @@ import pytest
 
 from brochure.send import store
 from tests.mailserver import Mailbox, MailServer
-
-from .helpers import DANIEL, LAYLA, SARA, clinics_with_records, counts, one_error_line, patients_csv, send
+from tests.sending import (
+    DANIEL,
+    LAYLA,
+    SARA,
+    clinics_with_records,
+    counts,
+    one_error_line,
+    patients_csv,
+    send,
+)
 
 EVERYONE_ONCE = [("dbrooks@example.org", 1), ("layla@example.com", 1), ("sara.haddad@example.com", 1)]
 

@@ -14,9 +14,8 @@ import pytest
 
 from tests.conftest import brochure_command, run_cli
 from tests.mailserver import Mailbox, MailServer
-
-from .helpers import LAYLA, PERSONAL, SARA, clinics_with_records, counts, patients_csv, send
-from .mounts import fill, read_only, small_disk
+from tests.mounts import fill, read_only, small_disk
+from tests.sending import LAYLA, PERSONAL, SARA, clinics_with_records, counts, patients_csv, send
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ from brochure.send.run import send_patients
 from brochure.send.settings import MailSettings
 from tests.conftest import run_cli
 from tests.mailserver import Mailbox, MailServer
-
-from .helpers import DANIEL, LAYLA, PERSONAL, SARA, clinics_with_records, patients_csv, send
+from tests.sending import DANIEL, LAYLA, PERSONAL, SARA, clinics_with_records, patients_csv, send
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ import pytest
 from brochure.config.patients import read_patients
 from brochure.send.journal import SENT, SendJournal
 from tests.mailserver import Mailbox, MailServer
-
-from .helpers import LAYLA, SARA, clinics_with_records, one_error_line, patients_csv, send
-from .mounts import fill, read_only, small_disk
+from tests.mounts import fill, read_only, small_disk
+from tests.sending import LAYLA, SARA, clinics_with_records, one_error_line, patients_csv, send
 
 
 @pytest.fixture(scope="module")

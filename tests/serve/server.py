@@ -4,6 +4,7 @@ Ctrl-C (SIGINT) at the end of the test."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -29,6 +30,15 @@ class Server:
         if host is not None:
             connection.putheader("Host", host)
         connection.endheaders()
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+    def post(self, path: str, body: str, content_type: str = "application/json") -> http.client.HTTPResponse:
+        address = urlsplit(self.url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        connection.request("POST", path, body.encode(), {"content-type": content_type})
         response = connection.getresponse()
         response.body = response.read()
         connection.close()
@@ -62,3 +72,22 @@ def serving(clinics_dir: Path, slug: str, *options: str):
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=30)
+
+
+def states(server: Server):
+    """The page's update stream (server-sent events), each state as the page gets it."""
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    connection.request("GET", "/events")
+    response = connection.getresponse()
+    try:
+        while line := response.readline():
+            if line.startswith(b"data: "):
+                yield json.loads(line[len(b"data: "):])
+    finally:
+        connection.close()
+
+
+def first_state(server: Server, condition):
+    """The first state of the stream for which `condition(state)` holds."""
+    return next(state for state in states(server) if condition(state))

@@ -103,16 +103,27 @@ class Renderer:
         self._published.set()
         self._published = asyncio.Event()
 
-    async def states(self):
-        """The state now, then again after every change, for as long as the page listens."""
+    async def states(self, shutdown: anyio.Event):
+        """The state now, then again after every change, as long as the page listens and the
+        server runs (then the stream ends properly, so the browser sees a finished response)."""
         seen = -1
-        while True:
+        while not shutdown.is_set():
             if seen == self.revision:
-                await self._published.wait()
+                await _first_of(self._published, shutdown)
                 continue
             seen = self.revision
             state = self.preview.state(self.rendering)
             yield {"event": "state", "data": json.dumps(state, ensure_ascii=False)}
+
+
+async def _first_of(*events: asyncio.Event | anyio.Event) -> None:
+    async with anyio.create_task_group() as waiting:
+        async def wait(event) -> None:
+            await event.wait()
+            waiting.cancel_scope.cancel()
+
+        for event in events:
+            waiting.start_soon(wait, event)
 
 
 def make_app(folder: Path, watched: list[Path], public: bool) -> ASGIApp:
@@ -126,7 +137,9 @@ def make_app(folder: Path, watched: list[Path], public: bool) -> ASGIApp:
         return HTMLResponse(PAGE)
 
     async def events(request: Request) -> Response:
-        return EventSourceResponse(renderer.states())
+        shutdown = anyio.Event()  # set by sse-starlette when uvicorn is asked to stop
+        return EventSourceResponse(renderer.states(shutdown), shutdown_event=shutdown,
+                                   shutdown_grace_period=1)
 
     async def choose(request: Request) -> Response:
         # JSON only: a form on another site cannot send it without the browser asking us first

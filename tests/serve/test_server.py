@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import copy_clinic
-from tests.serve.server import first_state, serving
+from tests.serve.server import first_state, serving, states
 
 # Paths that would reach the clinic's files if anything were served from disk by path
 TRAVERSALS = ["/../clinic.toml", "/%2e%2e/clinic.toml", "/%2E%2E%2Fclinic.toml", "/..%2fclinic.toml",
@@ -53,7 +53,10 @@ def test_ctrl_c_stops_it_with_exit_code_130_and_one_line(tmp_path):
     folder = copy_clinic(tmp_path, "harbor-spine")
     with serving(folder.parent, "harbor-spine") as server:
         assert server.get("/").status == 200
+        stream = states(server)  # a page is open, listening for updates
+        next(stream)
         assert server.interrupt() == 130
+        assert list(stream) == []  # its stream ended cleanly
     assert server.stderr.strip().splitlines() == ["interrupted: preview stopped"]
 
 

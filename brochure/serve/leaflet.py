@@ -19,7 +19,7 @@ from brochure.checks import check_clinic
 from brochure.checks.findings import Finding
 from brochure.config.clinic import load_clinic, parse_languages
 from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAPERS
-from brochure.errors import BrochureError
+from brochure.errors import BrochureError, Problem
 
 DPI = 96  # CSS pixels: the page images are shown at their natural size on a screen
 TRIFOLD_FOLDS = (1 / 3, 2 / 3)  # equal panels, as the tri-fold template and prepress draw them
@@ -173,8 +173,8 @@ class LivePreview:
             "rendering": rendering,
             "stale": now.stale,
             "errors": list(now.errors),
-            "findings": [{"severity": f.severity, "line": str(f)} for f in now.findings]
-                        + [{"severity": "warning", "line": f"warning: {w}"} for w in now.warnings],
+            "findings": [_finding(f.severity, f.problem) for f in now.findings]
+                        + [_finding("warning", Problem("", "", w)) for w in now.warnings],
             "rendered": None,
         }
         if rendered:
@@ -193,6 +193,13 @@ class LivePreview:
                 "at": rendered.at,
             }
         return state
+
+
+def _finding(severity: str, problem: Problem) -> dict[str, str]:
+    """A finding as `check` prints it (`line`), and in parts for the page to set out."""
+    where = ": ".join(part for part in (problem.file, problem.field) if part)
+    return {"severity": severity, "where": where, "message": problem.message,
+            "line": f"{severity}: {problem}" if where else f"{severity}: {problem.message}"}
 
 
 def _fold_fractions(image_width: int, edition: str) -> tuple[float, ...]:

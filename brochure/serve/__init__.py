@@ -5,6 +5,7 @@ Imported only by that command: Starlette, uvicorn and watchfiles stay out of eve
 from __future__ import annotations
 
 import socket
+import threading
 import webbrowser
 from pathlib import Path
 
@@ -17,6 +18,7 @@ DEFAULT_HOST = "127.0.0.1"
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before the server starts so that a port in use is a plain
     error and --port 0 (any free port) can be printed as the real one."""
+    sock = None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -24,9 +26,13 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
         sock.listen(64)
     except OSError as exc:
-        raise BrochureError.single("--port" if port else "--host", "",
-                                   f"cannot listen on {host} port {port}: {exc.strerror or exc}; "
-                                   "try another --port") from None
+        if sock is not None:
+            sock.close()
+        if isinstance(exc, socket.gaierror):  # no such address
+            raise BrochureError.single("--host", "", f"cannot listen on {host}: {exc.strerror or exc}; "
+                                       "give an address of this computer") from None
+        raise BrochureError.single("--port", "", f"cannot listen on {host} port {port}: "
+                                   f"{exc.strerror or exc}; try another --port") from None
     return sock
 
 
@@ -45,6 +51,6 @@ def serve(folder: Path, sock: socket.socket, *, public: bool, open_browser: bool
     app = make_app(folder, [folder, content_dir(), templates_dir()], public)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=2)
-    if open_browser:
-        webbrowser.open(address(sock))  # the socket listens already: the request waits for the server
+    if open_browser:  # the socket listens already: the browser's request waits for the server
+        threading.Thread(target=webbrowser.open, args=(address(sock),), daemon=True).start()
     uvicorn.Server(config).run(sockets=[sock])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from tests.conftest import copy_clinic
+from tests.conftest import copy_clinic, run_cli
 from tests.serve.server import first_state, serving, states
 
 # Paths that would reach the clinic's files if anything were served from disk by path
@@ -120,3 +121,17 @@ def test_commands_other_than_serve_load_no_web_server():
     loaded = subprocess.run([sys.executable, "-c", HELP_THEN_LIST_MODULES], capture_output=True, text=True,
                             check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_a_port_in_use_or_a_missing_clinic_is_one_line_and_exit_code_2(tmp_path):
+    folder = copy_clinic(tmp_path, "harbor-spine")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ran = run_cli("serve", "--clinics-dir", folder.parent, "--clinic", "harbor-spine", "--port", port)
+    assert ran.returncode == 2
+    assert ran.stderr.splitlines() == [f"error: --port: cannot listen on 127.0.0.1 port {port}: Address "
+                                       "already in use; try another --port"]
+    ran = run_cli("serve", "--clinics-dir", folder.parent, "--clinic", "nowhere")
+    assert ran.returncode == 2 and len(ran.stderr.splitlines()) == 1 and "nowhere" in ran.stderr

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.conftest import copy_clinic, run_cli
-from tests.serve.server import first_state, serving, states
+from tests.previewserver import first_state, serving, states
 
 # Paths that would reach the clinic's files if anything were served from disk by path
 TRAVERSALS = ["/../clinic.toml", "/%2e%2e/clinic.toml", "/%2E%2E%2Fclinic.toml", "/..%2fclinic.toml",

@@ -101,8 +101,9 @@ class LivePreview:
         """Check, render and take page images of the leaflet as the files now are (blocking)."""
         choice = self.choice
         started = time.monotonic()
-        findings = tuple(check_clinic(self.folder, choice.edition))
+        findings: tuple[Finding, ...] = ()
         try:
+            findings = tuple(check_clinic(self.folder, choice.edition))
             rendered, name, warnings = self._render(choice, started)
         except BrochureError as exc:
             self._show_problems([f"error: {problem}" for problem in exc.problems], findings)

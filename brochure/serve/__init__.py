@@ -53,4 +53,7 @@ def serve(folder: Path, sock: socket.socket, *, public: bool, open_browser: bool
                             timeout_graceful_shutdown=2)
     if open_browser:  # the socket listens already: the browser's request waits for the server
         threading.Thread(target=webbrowser.open, args=(address(sock),), daemon=True).start()
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:  # uvicorn has logged why (a failed start-up is no user mistake)
+        raise RuntimeError("the preview server did not start")

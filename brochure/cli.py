@@ -314,9 +314,10 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
     """Email each patient their personalised leaflet, once.
 
     Each message is in the patient's language first and the other language second, from the
-    clinic's contact address, with the patient's copy attached. The clinic's journal
-    (clinics/SLUG/records/send-journal.sqlite3) records what the mail server took: after a crash,
-    a network failure or Ctrl-C, run the same command again and only what was not sent goes out.
+    clinic's contact address, with the patient's copy attached. The clinic's one journal
+    (clinics/SLUG/records/send-journal.sqlite3, or in [records] folder) records what the mail
+    server took: after a crash, a network failure or Ctrl-C, run the same command again, from
+    anywhere and with any --out, and only what was not sent goes out.
     Exit code 0 when every patient has their message, 2 when some need attention.
     """
     from brochure.send.run import send_patients

@@ -12,8 +12,6 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
@@ -25,6 +23,7 @@ from brochure.pdf.prepress import cmyk_profile
 from brochure.pdf.tagging import install as tag_languages
 from brochure.render import figures
 from brochure.render.fetcher import LocalOnlyFetcher
+from brochure.weasy import BundledFontConfiguration, boxes, page_box
 
 tag_languages()
 
@@ -83,16 +82,17 @@ def _environment() -> Environment:
 
 
 _font_config_lock = threading.Lock()
-_font_configs: dict[int, FontConfiguration] = {}
+_font_configs: dict[int, BundledFontConfiguration] = {}
 
 
-def _font_config() -> FontConfiguration:
+def _font_config() -> BundledFontConfiguration:
     # Loading @font-face fonts is a large part of a render; keep one configuration per thread
-    # (Pango font maps are not shared safely between threads).
+    # (Pango font maps are not shared safely between threads). Only the bundled fonts: a
+    # machine's own fonts never change or stop a leaflet.
     key = threading.get_ident()
     with _font_config_lock:
         if key not in _font_configs:
-            _font_configs[key] = FontConfiguration()
+            _font_configs[key] = BundledFontConfiguration()
         return _font_configs[key]
 
 
@@ -343,8 +343,7 @@ def _measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             section_pages.setdefault(anchor, number)
-        # Page boxes are not public API; WeasyPrint is pinned, and tests cover this walk.
-        paper = page._page_box
+        paper = page_box(page)
         for box in _descendants(paper) if box_ids else ():
             element = getattr(box, "element", None)
             if element is not None and element.get("id") in box_ids and element.get("id") not in found:
@@ -383,7 +382,7 @@ def _find_panel_overflow(page_box, page: int, found: list[str]) -> None:
 
 def _logo_size(document) -> tuple[float, float] | None:
     for page in document.pages:
-        for box in _descendants(page._page_box):
+        for box in _descendants(page_box(page)):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.ReplacedBox) and element is not None \
                     and "logo" in (element.get("class") or ""):

@@ -100,10 +100,6 @@ def _cmap_text(cmap: bytes) -> str:
     return "".join(text)
 
 
-def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
-    return inspect_pdf(pdf).fonts
-
-
 def _program_name(stream) -> str | None:
     if stream is None:
         return None

@@ -121,7 +121,8 @@ class Typesetter:
         for segment in segments:
             starts.append(offset)
             offset += len(segment.laid_out.encode())
-            markup.append(f'<span font_desc="{_font_desc(segment, size)}" '
+            breaks = ' allow_breaks="false"' if segment.whole else ""  # white-space: nowrap
+            markup.append(f'<span font_desc="{_font_desc(segment, size)}"{breaks} '
                           f'lang="{segment.language}">{html.escape(segment.laid_out)}</span>')
         text = "".join(segment.laid_out for segment in segments).encode()
         pango.pango_layout_set_width(layout, int(width * TO_UNITS))

@@ -101,9 +101,9 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
                  density: str = "normal", *, layout: str = "sheet", edition: str = "office",
-                 patient=None, cover_only: bool = False, blank_cover: bool = False) -> str:
+                 patient=None, blank_cover: bool = False) -> str:
     """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2. With
-    `blank_cover`, only a patient's cover page, its personal blocks left empty (covers.py)."""
+    `blank_cover`, a patient's copy with its personal blocks left empty (personal/covers.py)."""
     words = interface_words()
     primary = languages[0]
     from_right = primary == "ar"
@@ -136,8 +136,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "page_per_language": layout == "bilingual-pages" or edition == "screen",
         "stacked": layout == "bilingual-pages" and edition != "screen",
         "patient": {"blank": True} if blank_cover else
-                   _patient_context(patient, languages) if patient else None,
-        "cover_only": cover_only or blank_cover,
+                   _patient_context(patient, languages, clinic) if patient else None,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "brackets_range": brackets_unicode_range(),
@@ -162,7 +161,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                    for lang in ("ar", "en")} | {"shared": _figure(topic, figure_width, scale, caption,
                                                                  from_right)},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
-        "qr": {} if cover_only else {
+        "qr": {
             lang: figures.qr_svg(clinic.contact.website, "#000000",
                                  words["qr_alt"][lang].format(website=clinic.contact.website))
             for lang in ("ar", "en")},
@@ -179,16 +178,14 @@ def _single_language_rows(sections: list) -> list[list]:
     return [cells[i:i + 2] for i in range(0, len(cells), 2)]
 
 
-def _patient_context(patient, languages) -> dict:
-    """The personal cover block: name in its own direction, the appointment in each language."""
-    return {
-        "blank": False,
-        "name": patient.name,
-        "name_dir": direction_of(patient.name),
-        "surgeon": patient.surgeon,
-        "note": patient.note,
-        "appointment": {lang: format_appointment(patient.appointment, lang) for lang in languages},
-    }
+def _patient_context(patient, languages, clinic: Clinic) -> dict:
+    """The personal blocks' rows (personal/cover_text.py, which the set copies mirror)."""
+    from brochure.personal.cover_text import fields
+    from brochure.text_runs import region_of
+
+    region = region_of(clinic.contact.phone)
+    return {"blank": False, "rows": {lang: fields(patient, lang, format_appointment(
+        patient.appointment, lang), region) for lang in languages}}
 
 
 def format_appointment(moment, language: str) -> str:

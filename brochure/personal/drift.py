@@ -1,0 +1,67 @@
+"""Is the set copy still the copy WeasyPrint would make? The first copy of every batch is made
+both ways and compared here: the same characters at the same places on the first page (within
+0.6 pt), and the same structure elements with the same languages in the personal blocks. A
+WeasyPrint or Pango upgrade that changes how lines are set then costs speed, never a wrong copy.
+"""
+
+from __future__ import annotations
+
+import io
+
+TOLERANCE_PT = 0.6
+_IGNORED = "\u200e\u200f\u2066\u2067\u2068\u2069\ufffe\uffff"
+
+
+def drift(fast: bytes, laid_out: bytes) -> str | None:
+    """What differs between the two copies, in a few words, or None."""
+    ours, theirs = _characters(fast), _characters(laid_out)
+    if [c for c, _, _ in ours] != [c for c, _, _ in theirs]:
+        return "text of the first page"
+    for (_, x, y), (_, x2, y2) in zip(ours, theirs, strict=True):
+        if abs(x - x2) > TOLERANCE_PT or abs(y - y2) > TOLERANCE_PT:
+            return f"positions, {max(abs(x - x2), abs(y - y2)):.1f} pt apart"
+    if _personal_structure(fast) != _personal_structure(laid_out):
+        return "tagging of the personal blocks"
+    return None
+
+
+def _characters(pdf: bytes) -> list[tuple[str, float, float]]:
+    """The first page's visible characters with their left and top, in page order (the set
+    copy draws its lines last, so content-stream order would differ)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = document[0].get_textpage()
+        found = []
+        for index in range(text.count_chars()):
+            character = text.get_text_range(index, 1)
+            if not character.strip() or character in _IGNORED:
+                continue
+            left, _, _, top = text.get_charbox(index)
+            found.append((character, left, top))
+    finally:
+        document.close()
+    return sorted(found, key=lambda c: (round(-c[2] / 4), round(c[1] / 4), c[0]))
+
+
+def _personal_structure(pdf: bytes) -> list[tuple[str, str]]:
+    """(tag, language) of each element under the personal blocks (/Sect with /Lang), in order."""
+    import pikepdf
+
+    found: list[tuple[str, str]] = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        def walk(element, inside: bool, language: str) -> None:
+            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+                return
+            language = str(element.get("/Lang", language))
+            inside = inside or (element.S == "/Sect" and "/Lang" in element
+                                and "/K" in element and element.get("/Pg") == document.pages[0].obj)
+            if inside:
+                found.append((str(element.S), language))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid, inside, language)
+
+        walk(document.Root.StructTreeRoot.K, False, "")
+    return found

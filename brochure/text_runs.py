@@ -100,12 +100,14 @@ def region_of(phone: str) -> str | None:
         return None
 
 
-def kept_whole_html(text: str, region: str | None = None) -> Markup:
-    """`text` escaped, each kept-whole run in `<bdi dir="ltr" lang=..>` that does not wrap: for
-    an HTML email body and the cover's template alike."""
+def kept_whole_html(text: str, region: str | None = None, element: str = "bdi") -> Markup:
+    """`text` escaped, each kept-whole run in `<bdi dir="ltr" lang=..>` that does not wrap, for
+    an HTML email body. The cover's template asks for a <span> (tagged /Span in the PDF, where
+    WeasyPrint would tag a <bdi> /NonStruct); WeasyPrint isolates either, as `dir` asks."""
+    tag = Markup(element)
     return Markup("").join(
-        Markup('<bdi dir="ltr" lang="{}" class="kept-whole" style="white-space: nowrap">{}</bdi>')
-        .format(run.language, run.text) if run.whole else escape(run.text)
+        Markup('<{0} dir="ltr" lang="{1}" class="kept-whole" style="white-space: nowrap">{2}</{0}>')
+        .format(tag, run.language, run.text) if run.whole else escape(run.text)
         for run in runs(text, region))
 
 

@@ -60,7 +60,9 @@ class Field:
 
     @property
     def html(self) -> Markup:
-        return kept_whole_html(self.value, self.region) if self.kept else Markup.escape(self.value)
+        if not self.kept:
+            return Markup.escape(self.value)
+        return kept_whole_html(self.value, self.region, element="span")
 
 
 def fields(patient, language: str, appointment: str, region: str | None = None) -> list[Field]:

@@ -45,23 +45,33 @@ def _characters(pdf: bytes) -> list[tuple[str, float, float]]:
     return sorted(found, key=lambda c: (round(-c[2] / 4), round(c[1] / 4), c[0]))
 
 
-def _personal_structure(pdf: bytes) -> list[tuple[str, str]]:
-    """(tag, language) of each element under the personal blocks (/Sect with /Lang), in order."""
+def _personal_structure(pdf: bytes) -> list[str]:
+    """What a screen reader meets in the personal blocks (the /Sect elements with /Lang on the
+    first page): a paragraph mark per /P and the language in force for each element holding
+    marked content, in tree order. WeasyPrint nests an element per HTML inline where the set copy
+    has one /Span per run: the reading is what must agree."""
     import pikepdf
 
-    found: list[tuple[str, str]] = []
+    found: list[str] = []
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        first_page = document.pages[0].obj
+
         def walk(element, inside: bool, language: str) -> None:
             if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
                 return
             language = str(element.get("/Lang", language))
             inside = inside or (element.S == "/Sect" and "/Lang" in element
-                                and "/K" in element and element.get("/Pg") == document.pages[0].obj)
-            if inside:
-                found.append((str(element.S), language))
+                                and element.get("/Pg") == first_page)
             kids = element.get("/K")
-            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            if inside and element.S == "/P":
+                found.append("P")
+            if inside and any(isinstance(kid, int) for kid in kids):
+                found.append(language)
+            for kid in kids:
                 walk(kid, inside, language)
 
-        walk(document.Root.StructTreeRoot.K, False, "")
+        root = document.Root.StructTreeRoot.K
+        for kid in root if isinstance(root, pikepdf.Array) else [root]:
+            walk(kid, False, "")
     return found

@@ -100,6 +100,9 @@ class Segment:
     opens: str = ""
     closes: str = ""
     whole: bool = False      # no line break inside (white-space: nowrap)
+    # a run kept whole sits in the value's element, whose strut (language, size in pt) also
+    # counts in the height of its lines
+    outer: tuple[str, float] | None = None
 
     @property
     def inline_box(self) -> bool:
@@ -133,7 +136,8 @@ def _row(field: Field, block: str) -> list[Segment]:
         parts.append(Segment(piece.text, language, bold=name,
                              scale=SIZE_PT[language] * scale / SIZE_PT[block], own_element=True,
                              opens=ISOLATE["ltr"] if piece.whole else "",
-                             closes=POP_ISOLATE if piece.whole else "", whole=piece.whole))
+                             closes=POP_ISOLATE if piece.whole else "", whole=piece.whole,
+                             outer=(field.lang, SIZE_PT[field.lang] * scale) if piece.whole else None))
     first, last = parts[0], parts[-1]
     parts[0] = replace(first, opens=ISOLATE[field.dir] + first.opens)
     parts[-1] = replace(parts[-1], closes=last.closes + POP_ISOLATE)

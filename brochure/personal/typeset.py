@@ -144,6 +144,9 @@ class Typesetter:
                 boxes.append((segment_size, *self._piece_metrics(segment, piece.decode(), segment_size)))
                 if segment.inline_box:
                     boxes.append((segment_size, *self.metrics(segment.language, segment.bold, segment_size)))
+                if segment.outer:
+                    outer_language, outer_size = segment.outer
+                    boxes.append((outer_size, *self.metrics(outer_language, segment.bold, outer_size)))
             ascent = descent = 0.0
             for box_size, box_ascent, box_descent in boxes:
                 half = (LINE_HEIGHT * box_size - box_ascent - box_descent) / 2

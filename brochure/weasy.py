@@ -18,6 +18,7 @@ installed on a machine can neither change a leaflet nor stop it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -165,7 +166,9 @@ def font_program(pango_font, glyphs: dict[int, str]) -> FontProgram:
     finally:
         pango.pango_font_description_free(description)
     font.subset(glyphs, False)
-    return FontProgram(font.file_content, font.name.decode().split("+", 1)[1], font.family,
+    # WeasyPrint's name carries the size of the description it was made from: one font, one name
+    name = re.sub(r"-[\d.]+(px)?$", "", font.name.decode().split("+", 1)[1])
+    return FontProgram(font.file_content, name, font.family,
                        font.flags, font.ascent, font.descent, font.stemv, font.stemh)
 
 
@@ -176,19 +179,27 @@ def page_box(page):
 
 def tag_structure_elements(language_of: Callable[[object], str | None]) -> None:
     """Add /Lang to the structure element WeasyPrint makes for a box, when `language_of(box)`
-    gives one. Idempotent: WeasyPrint's recursion looks its builder up by module name."""
+    gives one; and make page footers (margin boxes) members of the structure tree, which
+    WeasyPrint 70 leaves out of their parent's kids. Idempotent: WeasyPrint's recursion looks
+    its builder up by module name."""
     if getattr(tags._build_box_tree, "language_of", None) is language_of:
         return
     original = getattr(tags._build_box_tree, "original", tags._build_box_tree)
 
-    def build_box_tree(box, parent, *args) -> Iterator[dict]:
-        inner = box._box if isinstance(box, AbsolutePlaceholder) else box
-        language = language_of(inner)
-        for structure in original(box, parent, *args):
+    def with_language(structures, parent, language) -> Iterator[dict]:
+        for structure in structures:
             # only the element made for this box: html/body pass their children through
             if language and structure.get("P") == parent.reference and "Lang" not in structure:
                 structure["Lang"] = pydyf.String(language)
             yield structure
+
+    def build_box_tree(box, parent, *args) -> Iterator[dict]:
+        inner = box._box if isinstance(box, AbsolutePlaceholder) else box
+        if isinstance(inner, boxes.MarginBox):
+            for child in inner.children:
+                yield from with_language(original(child, parent, *args), parent, language_of(inner))
+            return
+        yield from with_language(original(box, parent, *args), parent, language_of(inner))
 
     build_box_tree.original, build_box_tree.language_of = original, language_of
     tags._build_box_tree = build_box_tree

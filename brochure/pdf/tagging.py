@@ -13,10 +13,12 @@ from brochure.weasy import boxes, tag_structure_elements
 
 def language_of(box) -> str | None:
     """The `lang` of the element a box was made for (not the page's, html's or body's: the
-    document's /Lang covers those)."""
+    document's /Lang covers those). A page footer is in the language of its direction (each
+    footer sets its own: the Arabic one right to left, see leaflet.css)."""
+    if isinstance(box, boxes.MarginBox):
+        return "ar" if box.style["direction"] == "rtl" else "en"
     element = getattr(box, "element", None)
-    if element is None or isinstance(box, boxes.PageBox | boxes.MarginBox) \
-            or box.element_tag in ("html", "body"):
+    if element is None or isinstance(box, boxes.PageBox) or box.element_tag in ("html", "body"):
         return None
     return element.get("lang")
 

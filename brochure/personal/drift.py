@@ -15,19 +15,25 @@ _IGNORED = "\u200e\u200f\u2066\u2067\u2068\u2069\ufffe\uffff"
 def drift(fast: bytes, laid_out: bytes) -> str | None:
     """What differs between the two copies, in a few words, or None."""
     ours, theirs = _characters(fast), _characters(laid_out)
-    if [c for c, _, _ in ours] != [c for c, _, _ in theirs]:
+    if sorted(c for c, _, _ in ours) != sorted(c for c, _, _ in theirs):
         return "text of the first page"
-    for (_, x, y), (_, x2, y2) in zip(ours, theirs, strict=True):
-        if abs(x - x2) > TOLERANCE_PT or abs(y - y2) > TOLERANCE_PT:
-            return f"positions, {max(abs(x - x2), abs(y - y2)):.1f} pt apart"
+    unmatched: dict[str, list[tuple[float, float]]] = {}
+    for character, x, y in theirs:
+        unmatched.setdefault(character, []).append((x, y))
+    for character, x, y in ours:  # each character has its twin within the tolerance
+        places = unmatched[character]
+        nearest = min(places, key=lambda place: abs(place[0] - x) + abs(place[1] - y))
+        if abs(nearest[0] - x) > TOLERANCE_PT or abs(nearest[1] - y) > TOLERANCE_PT:
+            return f"positions, {max(abs(nearest[0] - x), abs(nearest[1] - y)):.1f} pt apart"
+        places.remove(nearest)
     if _personal_structure(fast) != _personal_structure(laid_out):
         return "tagging of the personal blocks"
     return None
 
 
 def _characters(pdf: bytes) -> list[tuple[str, float, float]]:
-    """The first page's visible characters with their left and top, in page order (the set
-    copy draws its lines last, so content-stream order would differ)."""
+    """The first page's visible characters with their left and top (in content-stream order,
+    where the set copy draws its lines last)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -42,7 +48,7 @@ def _characters(pdf: bytes) -> list[tuple[str, float, float]]:
             found.append((character, left, top))
     finally:
         document.close()
-    return sorted(found, key=lambda c: (round(-c[2] / 4), round(c[1] / 4), c[0]))
+    return found
 
 
 def _personal_structure(pdf: bytes) -> list[str]:

@@ -82,6 +82,7 @@ ffi.cdef("""
     int pango_font_description_get_size (PangoFontDescription *desc);
     char * pango_font_description_to_string (const PangoFontDescription *desc);
     PangoFontDescription * pango_font_describe (PangoFont *font);
+    PangoFontMap * pango_font_get_font_map (PangoFont *font);
     void pango_font_get_glyph_extents (
         PangoFont *font, PangoGlyph glyph, PangoRectangle *ink_rect, PangoRectangle *logical_rect);
 
@@ -159,17 +160,33 @@ class FontProgram:
 def font_program(pango_font, glyphs: dict[int, str]) -> FontProgram:
     """`pango_font` subset to `glyphs` (id -> text) by WeasyPrint's own PDF font code, so a set
     cover embeds its fonts exactly as WeasyPrint's covers do."""
-    description = pango.pango_font_describe(pango_font)
-    try:
-        size = pango.pango_font_description_get_size(description) * FROM_UNITS
-        font = Font(pango_font, description, size)
-    finally:
-        pango.pango_font_description_free(description)
-    font.subset(glyphs, False)
+    font = _pdf_font(pango_font)
+    font.subset(glyphs, False)  # from the whole face each time: the Font object can be reused
     # WeasyPrint's name carries the size of the description it was made from: one font, one name
     name = re.sub(r"-[\d.]+(px)?$", "", font.name.decode().split("+", 1)[1])
-    return FontProgram(font.file_content, name, font.family,
-                       font.flags, font.ascent, font.descent, font.stemv, font.stemh)
+    return FontProgram(font.file_content, name, font.family, font.flags, font.ascent,
+                       font.descent, font.stemv, font.stemh)
+
+
+_pdf_fonts: dict[tuple[int, str], tuple[object, Font]] = {}
+
+
+def _pdf_font(pango_font) -> Font:
+    """WeasyPrint's PDF Font for `pango_font`, made once per font file and font map (making one
+    copies the whole font file: a fifth of a set cover's time), its Pango font held with it."""
+    description = pango.pango_font_describe(pango_font)
+    try:
+        name = re.sub(r" [\d.]+(px)?$", "", ffi.string(
+            pango.pango_font_description_to_string(description)).decode())
+        key = (int(ffi.cast("uintptr_t", pango.pango_font_get_font_map(pango_font))), name)
+        if key not in _pdf_fonts:
+            size = pango.pango_font_description_get_size(description) * FROM_UNITS
+            held = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                          gobject.g_object_unref)
+            _pdf_fonts[key] = (held, Font(held, description, size))
+    finally:
+        pango.pango_font_description_free(description)
+    return _pdf_fonts[key][1]
 
 
 def page_box(page):

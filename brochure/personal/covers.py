@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from brochure.pdf.update import Name, Original, Raw, Ref, Update, startxref
+from brochure.pdf.update import Name, Original, Raw, Ref, Update, serialize, startxref
 from brochure.personal.cover_text import NeedsFullLayout, Segment, rows
 from brochure.personal.typeset import Typesetter, _Chunk, _FontUse
 from brochure.weasy import FROM_UNITS, ffi, font_program, pango
@@ -59,6 +59,7 @@ class CoverTemplate:
     fonts: dict[str, Raw]
     parent_tree_entry: int       # the array of structure elements by marked-content id
     parent_entries: list[Raw]
+    parent_entries_syntax: bytes  # the same, written once: not again for every copy
     sections: dict[int, dict[str, Raw]]  # the empty personal blocks, without /K
     slots: tuple[Slot, ...]
 
@@ -106,6 +107,7 @@ def prepare(joined: bytes, boxes: dict[str, tuple[float, float, float, float]],
             fonts=_entries(font_dict),
             parent_tree_entry=entry.objgen[0],
             parent_entries=[_raw(item) for item in entry],
+            parent_entries_syntax=b" ".join(_raw(item) for item in entry),
             sections={s.objgen[0]: _entries(s, skip=("/K",)) for s in sections.values()},
             slots=tuple(Slot(lang, *boxes[lang], sections[lang].objgen[0]) for lang in languages),
         )
@@ -147,7 +149,8 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
     fonts: dict[str, _FontUse] = {}
     page = Ref(template.page)
     content = [b"Q\n"]
-    parent_entries = list(template.parent_entries)
+    first_mcid = len(template.parent_entries)
+    new_entries: list[Ref] = []
     for slot in template.slots:
         section_kids = []
         top = slot.top
@@ -167,8 +170,8 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
                     by_segment.setdefault(chunk.segment, []).append(chunk)
                 for segment_index in sorted(by_segment):  # reading order, as WeasyPrint's boxes
                     span, mcids = spans.setdefault((segment_index, line_index), (update.new(), []))
-                    mcid = len(parent_entries)
-                    parent_entries.append(span)
+                    mcid = first_mcid + len(new_entries)
+                    new_entries.append(span)
                     mcids.append(mcid)
                     segment = row[segment_index]
                     content.append(b"/Span <</MCID %d>> BDC\n" % mcid)
@@ -196,7 +199,9 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
         "Contents": [*template.contents[:-1], stream],
         "Resources": {**template.resources, "Font": {**template.fonts, **font_refs}},
     })
-    update.put(template.parent_tree_entry, parent_entries)
+    # the page's existing entries, already in PDF syntax, then this copy's
+    update.put(template.parent_tree_entry,
+               Raw(b"[" + template.parent_entries_syntax + b" " + serialize(new_entries)[1:]))
     return update.write()
 
 

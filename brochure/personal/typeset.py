@@ -77,6 +77,7 @@ class Typesetter:
         self.font_map = font_map
         self._layouts: dict[str, _Layouts] = {}
         self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
+        self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
 
     def _for(self, language: str) -> _Layouts:
         if language not in self._layouts:
@@ -159,8 +160,13 @@ class Typesetter:
         """Ascent and descent of `text` laid out alone, as WeasyPrint lays out a text box: the
         fonts that draw it count, but only as Pango measures the line (an Arabic box with a
         Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
-        layout = self._for(segment.language).pieces
         visible = _ISOLATES.sub("", text)  # ours, not in WeasyPrint's text; a patient's marks count
+        key = (segment.language, segment.bold, size, visible)
+        if key in self._pieces:  # labels, spaces, appointments: the same on many copies
+            return self._pieces[key]
+        if len(self._pieces) > 20000:  # bounded: a batch's memory stays flat
+            self._pieces.clear()
+        layout = self._for(segment.language).pieces
         pango.pango_layout_set_markup(layout, (
             f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
             f'lang="{segment.language}">{html.escape(visible)}</span>').encode(), -1)
@@ -168,7 +174,8 @@ class Typesetter:
         logical = ffi.new("PangoRectangle *")
         pango.pango_layout_line_get_extents(line, ffi.NULL, logical)
         baseline = pango.pango_layout_get_baseline(layout) * FROM_UNITS
-        return baseline, logical.height * FROM_UNITS - baseline
+        self._pieces[key] = (baseline, logical.height * FROM_UNITS - baseline)
+        return self._pieces[key]
 
     def _chunks(self, line, text: bytes, starts: list[int], segments: list[Segment], size: float,
                 fonts: dict[str, _FontUse]) -> tuple[list[_Chunk], float, dict[int, bytes]]:

@@ -50,7 +50,11 @@ def test_set_copy_is_the_copy_weasyprint_lays_out(clinic_name, paper, language, 
         copy = personal.make_personal_leaflet(clinic, patient, paper=paper).pdf
     assert not caplog.records, caplog.text
     assert copy.count(b"%%EOF") == 2  # set into the shared copy, after the drift check passed
-    read = "".join(text for _, text in tagged_reading(copy))
+    reading = tagged_reading(copy)
+    read = "".join(text for _, text in reading)
+    # an address inside Arabic is tagged with its own language, in both blocks
+    assert sum(("en", "care-team@alnoor-spine.example") == (language, text.strip())
+               for language, text in reading) == 2
     for value in NOTES[language].split("\n"):
         for run in runs(value, "AE"):
             if run.whole:  # copy and paste gives each back exactly as typed

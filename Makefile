@@ -27,11 +27,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check brochure tests bench
 
 test: lint
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.
 golden: $(STAMP)
-	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py -p no:randomly || true
+	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/render/test_golden.py -p no:randomly || true
 	@ls -1 tests/golden/*.png
 
 # The folding diagrams in docs/, drawn from real tri-fold builds of the example clinics.
@@ -39,6 +39,7 @@ docs: $(STAMP)
 	$(BIN)/python tools/folding_diagram.py
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_patients.py
 

@@ -125,9 +125,10 @@ def cli():
 @click.option("--skip-invalid", is_flag=True,
               help="With --patients: build the valid rows and list the others (default: build "
                    "nothing while any row is wrong).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="With --patients: processes making copies (up to one per CPU core). Each "
-                   "first renders the leaflet (about 1.5 s); worth it for thousands of copies.")
+@click.option("--jobs", type=click.IntRange(1, 64),
+              help="Processes to build with. Several clinics: one per clinic up to one per CPU core "
+                   "[default]. With --patients: 1 [default]; each process first renders the leaflet "
+                   "(about 1.5 s), worth it for thousands of copies.")
 @click.pass_context
 def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edition,
           patients_csv, skip_invalid, jobs):
@@ -137,27 +138,25 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
     output/al-noor/al-noor-miss-sheet-a4-ar-en-office.pdf), replacing it only once the new one
     is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
-    from brochure.build import make_leaflet, write_leaflet
+    from brochure.build import build_clinics
 
     if patients_csv is not None:
         _personal_options_only(ctx, slugs, every)
         sys.exit(_build_personal_copies(_clinics_dir(clinics_dir), slugs[0], patients_csv,
-                                        out_dir, paper, skip_invalid, jobs))
+                                        out_dir, paper, skip_invalid, jobs or 1))
     folders = _chosen_folders(slugs, every, _clinics_dir(clinics_dir))
     failed = []
-    for folder in folders:
-        try:
-            leaflet = make_leaflet(load_clinic(folder), paper, languages, layout=layout, edition=edition)
-            path = write_leaflet(leaflet, out_dir)
-        except BrochureError as exc:
-            _print_problems(exc)
-            failed.append(folder.name)
+    for built in build_clinics(folders, out_dir, paper=paper, languages=languages, layout=layout,
+                               edition=edition, jobs=jobs):
+        if built.problems:
+            _print_problems(BrochureError(list(built.problems)))
+            failed.append(built.slug)
             continue
-        note = "" if leaflet.density == "normal" else f"  (spacing tightened to fit: {leaflet.density})"
-        pages = "page" if leaflet.page_count == 1 else "pages"
-        click.echo(f"{display_path(path)}  {leaflet.page_count} {pages}  "
-                   f"{len(leaflet.pdf) / 1024:.0f} KB{note}")
-        for warning in leaflet.warnings:
+        note = "" if built.density == "normal" else f"  (spacing tightened to fit: {built.density})"
+        pages = "page" if built.page_count == 1 else "pages"
+        click.echo(f"{display_path(built.path)}  {built.page_count} {pages}  "
+                   f"{built.size / 1024:.0f} KB{note}")
+        for warning in built.warnings:
             click.echo(f"warning: {warning}", err=True)
     if failed:
         click.echo(f"not built: {', '.join(failed)}", err=True)

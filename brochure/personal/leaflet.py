@@ -17,7 +17,7 @@ import logging
 import re
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from brochure.build import Leaflet, make_leaflet
 from brochure.config.clinic import Clinic
@@ -97,7 +97,24 @@ def check_shared_leaflets(clinic: Clinic, paper: str | None,
         raise BrochureError(problems)
 
 
-@lru_cache(maxsize=16)
+def _while_files_unchanged(function):
+    """lru_cache, keyed also on the clinic's logo and ICC profile as they are on disk: a Clinic
+    only names those files, and one replaced in place would otherwise keep its old picture in
+    every copy a long-running process (a server, the test suite) makes afterwards."""
+    @lru_cache(maxsize=16)
+    def cached(clinic: Clinic, paper: str, languages: tuple[str, ...], files: tuple):
+        return function(clinic, paper, languages)
+
+    @wraps(function)
+    def keyed(clinic: Clinic, paper: str, languages: tuple[str, ...]):
+        return cached(clinic, paper, languages, tuple(
+            (path, path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (path,)
+            for path in (clinic.logo, clinic.icc_profile) if path is not None))
+    keyed.cache_clear = cached.cache_clear
+    return keyed
+
+
+@_while_files_unchanged
 def _copy_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> CopyTemplate:
     """The copy with empty personal blocks, for covers.write_cover to fill in. The screen
     edition is built first: the clinic's gate, and the density that makes it fit."""

@@ -53,7 +53,7 @@ def test_set_copy_is_the_copy_weasyprint_lays_out(clinic_name, paper, language, 
     reading = tagged_reading(copy)
     read = "".join(text for _, text in reading)
     # an address inside Arabic is tagged with its own language, in both blocks
-    assert sum(("en", "care-team@alnoor-spine.example") == (language, text.strip())
+    assert sum((language, text.strip()) == ("en", "care-team@alnoor-spine.example")
                for language, text in reading) == 2
     for value in NOTES[language].split("\n"):
         for run in runs(value, "AE"):

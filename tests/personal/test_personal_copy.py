@@ -15,8 +15,8 @@ import brochure.personal.leaflet
 from brochure.config.patients import Patient
 from brochure.personal.leaflet import make_personal_leaflet
 from tests.conftest import EXAMPLES
+from tests.pdf.test_screen import PATIENT_AR, PATIENT_EN, structure
 from tests.pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
-from tests.test_screen import PATIENT_AR, PATIENT_EN, structure
 
 
 @pytest.fixture(scope="module")

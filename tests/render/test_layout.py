@@ -8,8 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 import brochure
-
-from .conftest import EXAMPLES, MM, drawn_near_the_edge
+from tests.conftest import EXAMPLES, MM, drawn_near_the_edge
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -132,13 +131,12 @@ def test_arabic_number_ranges_read_right_to_left_beside_their_unit(built, key):
 @pytest.mark.parametrize("slug, layout", [("al-noor", "sheet"), ("dar-al-shifa", "sheet"),
                                           ("harbor-spine", "sheet"), ("dar-al-shifa", "bilingual-pages"),
                                           ("harbor-spine", "bilingual-pages")])
-def test_nothing_is_drawn_in_the_side_margins(built, tmp_path, slug, layout):
+def test_nothing_is_drawn_in_the_side_margins(built, shared_builds, slug, layout):
     if layout == "sheet":
         path = built[slug]
-    else:
+    else:  # the clinic's paper and languages, spelled out to share the build with other tests
         clinic = brochure.load_clinic(EXAMPLES / slug)
-        path = tmp_path / "leaflet.pdf"
-        path.write_bytes(brochure.build_leaflet(clinic, layout=layout))
+        path = shared_builds.leaflet(slug, layout, "office", clinic.paper, ",".join(clinic.languages))
     # the side margins an office printer may not print (a figure is an SVG, which the text
     # overflow walk of the build does not measure)
     assert drawn_near_the_edge(path, 12, sides=("left", "right")) == []

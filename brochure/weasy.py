@@ -59,6 +59,7 @@ ffi.cdef("""
     #define PANGO_DIRECTION_RTL 1
 
     gpointer g_object_ref (gpointer object);
+    void g_free (gpointer mem);
     void g_object_unref (gpointer object);
 
     int pango_units_from_double (double d);
@@ -174,19 +175,30 @@ _pdf_fonts: dict[tuple[int, str], tuple[object, Font]] = {}
 def _pdf_font(pango_font) -> Font:
     """WeasyPrint's PDF Font for `pango_font`, made once per font file and font map (making one
     copies the whole font file: a fifth of a set cover's time), its Pango font held with it."""
+    key = (int(ffi.cast("uintptr_t", pango.pango_font_get_font_map(pango_font))),
+           font_name(pango_font))
+    if key in _pdf_fonts:
+        return _pdf_fonts[key][1]
     description = pango.pango_font_describe(pango_font)
     try:
-        name = re.sub(r" [\d.]+(px)?$", "", ffi.string(
-            pango.pango_font_description_to_string(description)).decode())
-        key = (int(ffi.cast("uintptr_t", pango.pango_font_get_font_map(pango_font))), name)
-        if key not in _pdf_fonts:
-            size = pango.pango_font_description_get_size(description) * FROM_UNITS
-            held = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
-                          gobject.g_object_unref)
-            _pdf_fonts[key] = (held, Font(held, description, size))
+        size = pango.pango_font_description_get_size(description) * FROM_UNITS
+        held = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                      gobject.g_object_unref)
+        _pdf_fonts[key] = (held, Font(held, description, size))
     finally:
         pango.pango_font_description_free(description)
     return _pdf_fonts[key][1]
+
+
+def font_name(pango_font) -> str:
+    """"Brochure Naskh Bold": the font's description without its size."""
+    description = pango.pango_font_describe(pango_font)
+    text = pango.pango_font_description_to_string(description)
+    try:
+        return re.sub(r" [\d.]+(px)?$", "", ffi.string(text).decode())
+    finally:
+        gobject.g_free(text)  # Pango's string is ours to free
+        pango.pango_font_description_free(description)
 
 
 def page_box(page):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from brochure.personal.cover_text import FAMILIES, LINE_HEIGHT, SIZE_PT, NeedsFullLayout, Segment
-from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, gobject, pango
+from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, font_name, gobject, pango
 
 WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
 
@@ -164,7 +164,7 @@ class Typesetter:
         key = (segment.language, segment.bold, size, visible)
         if key in self._pieces:  # labels, spaces, appointments: the same on many copies
             return self._pieces[key]
-        if len(self._pieces) > 20000:  # bounded: a batch's memory stays flat
+        if len(self._pieces) > 4096:  # bounded: a batch's memory stays flat
             self._pieces.clear()
         layout = self._for(segment.language).pieces
         pango.pango_layout_set_markup(layout, (
@@ -224,10 +224,7 @@ class Typesetter:
         return [chunk for chunk in chunks if chunk.glyphs], x, pieces
 
     def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
-        description = pango.pango_font_describe(pango_font)
-        key = ffi.string(pango.pango_font_description_to_string(description)).decode()
-        pango.pango_font_description_free(description)
-        key = re.sub(r" [\d.]+(px)?$", "", key)  # one embedded font per file, whatever the size
+        key = font_name(pango_font)  # one embedded font per file, whatever the size
         if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
             raise NeedsFullLayout(f"a character no bundled font has ({key})")
         if key not in fonts:

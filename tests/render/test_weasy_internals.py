@@ -61,7 +61,7 @@ def test_own_declarations_cover_every_c_function_used():
     {"g_object_ref", "g_object_unref", "pango_layout_set_markup", "pango_layout_get_line_count",
      "pango_font_describe", "pango_layout_get_line_readonly", "pango_layout_line_get_extents",
      "pango_font_get_glyph_extents", "pango_context_get_metrics", "pango_font_map_create_context",
-     "pango_context_set_round_glyph_positions", "pango_font_description_to_string",
+     "pango_context_set_round_glyph_positions", "pango_font_description_to_string", "g_free",
      "FcConfigCreate", "FcConfigDestroy", "pango_ft2_font_map_new", "pango_fc_font_map_set_config"}))
 def test_c_function_is_in_the_system_library(function):
     assert getattr(_library_of(function), function), f"{function} missing from its library"

@@ -1,16 +1,17 @@
-"""A patient's cover page written without a WeasyPrint layout per patient.
+"""A patient's personal blocks written into the shared copy without a WeasyPrint layout.
 
-WeasyPrint spends about 40 ms on a cover page, nearly all of it on what is the same for every
-patient (the cascade, the mastheads, the PDF). So the cover is rendered once per clinic, paper and
-language order with its personal blocks left empty (`blank_cover`) and joined to the shared
-leaflet; each patient's lines are then laid out by Pango itself, the shaper WeasyPrint uses,
-through WeasyPrint's bindings and font configuration (the same bundled fonts, bidi, shaping and
-line breaking), and appended to that PDF as an incremental update: a content stream, the fonts
-cut down to the glyphs used, and tagged structure elements with /Lang under the personal blocks.
+WeasyPrint spends most of a copy's time on what is the same for every patient (the cascade, the
+leaflet, the PDF). So the copy is rendered once per clinic, paper and language order with its
+personal blocks left empty (`blank_cover`); each patient's lines are then laid out by Pango
+itself, the shaper WeasyPrint uses, on WeasyPrint's font configuration (the same bundled fonts,
+bidi, shaping and line breaking: typeset.py), and appended to that PDF as an incremental update:
+a content stream, the fonts cut down to the glyphs used, and tagged structure elements with
+/Lang under the personal blocks.
 
-The lines follow `.personal` in templates/css/leaflet.css (mirrored in the constants below); tests compare
-this cover with the one WeasyPrint makes for the same patient. What cannot be set so (a note
-longer than the block) raises `NeedsFullLayout`, and personal.py has WeasyPrint make that cover.
+The lines follow `.personal` in templates/css/leaflet.css (mirrored in cover_text.py); the first
+copy of every batch and the tests compare them with WeasyPrint's layout of the same patient. What
+cannot be set so (a note longer than the block) raises `NeedsFullLayout`, and leaflet.py has
+WeasyPrint lay out that patient's copy.
 """
 
 from __future__ import annotations

@@ -173,8 +173,8 @@ def _refuse(where: str, rendered: Rendered, problems: list[Problem]) -> None:
 
 
 def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> list[Problem]:
-    """Text wider than the cover's column, without the text: the renderer's description quotes
-    it, and on a cover that is the patient's name, surgeon or note. The field is named when the
+    """Text wider than its column, without the text: the renderer's description quotes it, and
+    in a copy whose shared leaflet passed that is the patient's name, surgeon or note. The field is named when the
     quoted words are found in it, else the three are named together."""
     fields: dict[str, None] = {}
     for overflow in overflows:
@@ -183,7 +183,7 @@ def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> li
         found = [name for name in ("name", "surgeon", "note")
                  if words and words in " ".join((getattr(patient, name) or "").split())]
         fields.update(dict.fromkeys(found[:1] or [""]))
-    return [Problem(where, name, "a word too long for the cover page; shorten it or "
+    return [Problem(where, name, "a word too long for the personal block; shorten it or "
                     "break it with spaces") if name else
-            Problem(where, "", "the name, surgeon or note has a word too long for the cover "
-                    "page; shorten it") for name in fields]
+            Problem(where, "", "the name, surgeon or note has a word too long for the personal "
+                    "block; shorten it") for name in fields]

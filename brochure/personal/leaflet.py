@@ -174,8 +174,8 @@ def _refuse(where: str, rendered: Rendered, problems: list[Problem]) -> None:
 
 def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> list[Problem]:
     """Text wider than its column, without the text: the renderer's description quotes it, and
-    in a copy whose shared leaflet passed that is the patient's name, surgeon or note. The field is named when the
-    quoted words are found in it, else the three are named together."""
+    in a copy whose shared leaflet passed that is the patient's name, surgeon or note. The field
+    is named when the quoted words are found in it, else the three are named together."""
     fields: dict[str, None] = {}
     for overflow in overflows:
         quoted = re.search(r'"(.+)" is wider than its column', overflow)

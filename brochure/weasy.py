@@ -98,6 +98,7 @@ ffi.cdef("""
         PangoLayoutLine *line, PangoRectangle *ink_rect, PangoRectangle *logical_rect);
 
     FcConfig * FcConfigCreate (void);
+    FcBool FcConfigAppFontAddDir (FcConfig *config, const FcChar8 *dir);
     void FcConfigDestroy (FcConfig *config);
     PangoFontMap * pango_ft2_font_map_new (void);
     void pango_fc_font_map_set_config (PangoFcFontMap *fcfontmap, FcConfig *fcconfig);
@@ -128,13 +129,17 @@ FROM_UNITS = pango.pango_units_to_double(1)
 
 
 class BundledFontConfiguration(FontConfiguration):
-    """WeasyPrint's font configuration (it adds each @font-face font to `_config`) built on an
-    empty Fontconfig configuration instead of the machine's: no system font is ever seen, so a
-    character no bundled font has is drawn as a missing glyph, never in a font the machine
-    happens to have (and the build's font check refuses it)."""
+    """WeasyPrint's font configuration (it adds each @font-face font to `_config`) built on a
+    Fontconfig configuration holding the fonts/ folder only, instead of the machine's: no system
+    font is ever seen, so a character no bundled font has is drawn as a missing glyph (which the
+    render reports), never in a font the machine happens to have. (The folder itself is there so
+    that a document without @font-face still has fonts: Pango with none at all crashes.)"""
 
-    def __init__(self):  # WeasyPrint's __init__, with FcConfigCreate for FcInitLoadConfigAndFonts
+    def __init__(self):  # WeasyPrint's __init__, with our config for FcInitLoadConfigAndFonts
+        from brochure.assets import fonts_dir
+
         self._config = fontconfig.FcConfigCreate()
+        fontconfig.FcConfigAppFontAddDir(self._config, str(fonts_dir()).encode())
         self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map),
                                               self._config)

@@ -98,7 +98,7 @@ ffi.cdef("""
         PangoLayoutLine *line, PangoRectangle *ink_rect, PangoRectangle *logical_rect);
 
     FcConfig * FcConfigCreate (void);
-    FcBool FcConfigAppFontAddDir (FcConfig *config, const FcChar8 *dir);
+    FcBool FcConfigAppFontAddFile (FcConfig *config, const FcChar8 *file);
     void FcConfigDestroy (FcConfig *config);
     PangoFontMap * pango_ft2_font_map_new (void);
     void pango_fc_font_map_set_config (PangoFcFontMap *fcfontmap, FcConfig *fcconfig);
@@ -139,7 +139,8 @@ class BundledFontConfiguration(FontConfiguration):
         from brochure.assets import fonts_dir
 
         self._config = fontconfig.FcConfigCreate()
-        fontconfig.FcConfigAppFontAddDir(self._config, str(fonts_dir()).encode())
+        for font in sorted(fonts_dir().glob("*.ttf")):  # file by file: a folder wants a cache
+            fontconfig.FcConfigAppFontAddFile(self._config, str(font).encode())
         self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map),
                                               self._config)

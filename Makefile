@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check brochure tests bench
 
 test: lint
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.
 golden: $(STAMP)

@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 system-deps:
 	@sh tools/system-deps.sh
+	@sh tools/system-deps.sh --browser
 
 demo: $(STAMP)
 	$(BIN)/brochure build --all --clinics-dir clinics --out output
@@ -26,7 +27,9 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check brochure tests bench
 
+# The browser tests of `brochure serve` need Chromium: installed here where it can be (root with apt).
 test: lint
+	@sh tools/system-deps.sh --browser
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.

@@ -478,6 +478,38 @@ def _print_problems(error: BrochureError) -> None:
         click.echo(f"error: {problem}", err=True)
 
 
+@cli.command()
+@click.option("--clinic", "slug", required=True, metavar="SLUG", help="Clinic to preview.")
+@clinics_dir_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", metavar="ADDRESS",
+              help="Listen on this address instead of 127.0.0.1 (this computer only): anyone who "
+                   "can reach it can see the leaflet.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+def serve(slug, clinics_dir, port, host, open_browser):
+    """Preview a clinic's leaflet in the browser while you edit it.
+
+    The page shows the pages as they print, with controls for layout, edition, paper and
+    languages, the PDF to download and the `check` findings. Saving clinic.toml, a section file,
+    content/ or templates/ updates it within about a second; problems are listed one per line and
+    the last good pages stay, marked out of date. Writes nothing. Ctrl-C stops it.
+    """
+    from brochure.serve import DEFAULT_HOST, address, bind
+    from brochure.serve import serve as run_server
+
+    folder = clinic_folder(_clinics_dir(clinics_dir), slug)
+    sock = bind(host or DEFAULT_HOST, port)
+    if host:
+        click.echo(f"warning: listening on {host}: anyone on the network who can reach it can see "
+                   "this clinic's leaflet and findings", err=True)
+    click.echo(f"Previewing {slug} at {address(sock)}  (Ctrl-C to stop)")
+    try:
+        run_server(folder, sock, public=bool(host), open_browser=open_browser)
+    except KeyboardInterrupt:
+        raise _Interrupted("preview stopped") from None
+
+
 def main() -> None:
     """Entry point of the `brochure` command."""
     cli.main()

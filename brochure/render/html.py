@@ -12,8 +12,6 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
@@ -25,6 +23,7 @@ from brochure.pdf.prepress import cmyk_profile
 from brochure.pdf.tagging import install as tag_languages
 from brochure.render import figures
 from brochure.render.fetcher import LocalOnlyFetcher
+from brochure.weasy import BundledFontConfiguration, boxes, page_box
 
 tag_languages()
 
@@ -83,16 +82,17 @@ def _environment() -> Environment:
 
 
 _font_config_lock = threading.Lock()
-_font_configs: dict[int, FontConfiguration] = {}
+_font_configs: dict[int, BundledFontConfiguration] = {}
 
 
-def _font_config() -> FontConfiguration:
+def _font_config() -> BundledFontConfiguration:
     # Loading @font-face fonts is a large part of a render; keep one configuration per thread
-    # (Pango font maps are not shared safely between threads).
+    # (Pango font maps are not shared safely between threads). Only the bundled fonts: a
+    # machine's own fonts never change or stop a leaflet.
     key = threading.get_ident()
     with _font_config_lock:
         if key not in _font_configs:
-            _font_configs[key] = FontConfiguration()
+            _font_configs[key] = BundledFontConfiguration()
         return _font_configs[key]
 
 
@@ -101,9 +101,9 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
                  density: str = "normal", *, layout: str = "sheet", edition: str = "office",
-                 patient=None, cover_only: bool = False, blank_cover: bool = False) -> str:
+                 patient=None, blank_cover: bool = False) -> str:
     """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2. With
-    `blank_cover`, only a patient's cover page, its personal blocks left empty (covers.py)."""
+    `blank_cover`, a patient's copy with its personal blocks left empty (personal/covers.py)."""
     words = interface_words()
     primary = languages[0]
     from_right = primary == "ar"
@@ -136,8 +136,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "page_per_language": layout == "bilingual-pages" or edition == "screen",
         "stacked": layout == "bilingual-pages" and edition != "screen",
         "patient": {"blank": True} if blank_cover else
-                   _patient_context(patient, languages) if patient else None,
-        "cover_only": cover_only or blank_cover,
+                   _patient_context(patient, languages, clinic) if patient else None,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "brackets_range": brackets_unicode_range(),
@@ -162,7 +161,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                    for lang in ("ar", "en")} | {"shared": _figure(topic, figure_width, scale, caption,
                                                                  from_right)},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
-        "qr": {} if cover_only else {
+        "qr": {
             lang: figures.qr_svg(clinic.contact.website, "#000000",
                                  words["qr_alt"][lang].format(website=clinic.contact.website))
             for lang in ("ar", "en")},
@@ -179,16 +178,14 @@ def _single_language_rows(sections: list) -> list[list]:
     return [cells[i:i + 2] for i in range(0, len(cells), 2)]
 
 
-def _patient_context(patient, languages) -> dict:
-    """The personal cover block: name in its own direction, the appointment in each language."""
-    return {
-        "blank": False,
-        "name": patient.name,
-        "name_dir": direction_of(patient.name),
-        "surgeon": patient.surgeon,
-        "note": patient.note,
-        "appointment": {lang: format_appointment(patient.appointment, lang) for lang in languages},
-    }
+def _patient_context(patient, languages, clinic: Clinic) -> dict:
+    """The personal blocks' rows (personal/cover_text.py, which the set copies mirror)."""
+    from brochure.personal.cover_text import fields
+    from brochure.text_runs import region_of
+
+    region = region_of(clinic.contact.phone)
+    return {"blank": False, "rows": {lang: fields(patient, lang, format_appointment(
+        patient.appointment, lang), region) for lang in languages}}
 
 
 def format_appointment(moment, language: str) -> str:
@@ -343,8 +340,7 @@ def _measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             section_pages.setdefault(anchor, number)
-        # Page boxes are not public API; WeasyPrint is pinned, and tests cover this walk.
-        paper = page._page_box
+        paper = page_box(page)
         for box in _descendants(paper) if box_ids else ():
             element = getattr(box, "element", None)
             if element is not None and element.get("id") in box_ids and element.get("id") not in found:
@@ -383,7 +379,7 @@ def _find_panel_overflow(page_box, page: int, found: list[str]) -> None:
 
 def _logo_size(document) -> tuple[float, float] | None:
     for page in document.pages:
-        for box in _descendants(page._page_box):
+        for box in _descendants(page_box(page)):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.ReplacedBox) and element is not None \
                     and "logo" in (element.get("class") or ""):

@@ -137,10 +137,12 @@ class SharedBuilds:
 
 
 @pytest.fixture(scope="session")
-def shared_builds(tmp_path_factory, worker_id) -> SharedBuilds:
-    """The session's shared builds, in the temporary folder all xdist workers of this run share."""
+def shared_builds(tmp_path_factory, request) -> SharedBuilds:
+    """The session's shared builds, in the temporary folder all xdist workers of this run share
+    (a worker's own is popen-gwN inside it)."""
     base = tmp_path_factory.getbasetemp()
-    return SharedBuilds((base if worker_id == "master" else base.parent) / "shared-builds")
+    in_a_worker = hasattr(request.config, "workerinput")
+    return SharedBuilds((base.parent if in_a_worker else base) / "shared-builds")
 
 
 class Built:

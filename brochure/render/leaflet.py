@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
 from brochure.config.content import load_topic
-from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, PAGES, PAPERS, SCREEN_PAGES
+from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAGES, PAPER, PAPERS, SCREEN_PAGES
 from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
-from brochure.render.html import DENSITIES, leaflet_html, render_pdf
+from brochure.render import balance
+from brochure.render.html import DENSITIES, leaflet_html, render_pdf, single_cells, trifold_items
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Leaflet:
     layout: str = "sheet"
     edition: str = "office"
     warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
+    # how full each side ("page 1", "page 2") or tri-fold panel ("cover", "inside-1"...) is, 0 to 1
+    fill: dict[str, float] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -60,11 +63,17 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     def fits(rendered) -> bool:
         return rendered.page_count <= page_limit and not rendered.overflows
 
+    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
+    # the layout step: move whole sections (measured) first; tighten spacing only when no
+    # arrangement fits at the looser density. Type sizes never change.
     for density in DENSITIES:
+        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets)
+        if plan is None and density != DENSITIES[-1]:
+            continue
         html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient)
+                            patient=patient, plan=plan or None)
         rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
-                              stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
+                              stylesheets=stylesheets)
         if fits(rendered):
             break
     else:
@@ -80,11 +89,82 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
         raise BrochureError(problems)
     pdf = rendered.pdf
     if press:
-        folds = (1 / 3, 2 / 3) if layout == "trifold" else ()
+        # fold marks where the outside's folds are (prepress marks one set for every page)
+        outside = balance.trifold_sides(paper, languages[0] == "ar")[0]
+        folds = tuple(fold / PAPER[paper]["height_mm"] for fold in outside.folds_mm) \
+            if layout == "trifold" else ()
         pdf = prepress.finish_for_press(pdf, folds)
     warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
     return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
-                   warnings)
+                   warnings, rendered.fill)
+
+
+def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets) -> dict | None:
+    """Where each whole section goes, from the sections measured as WeasyPrint sets them at this
+    density: {} when the page flows by itself (bilingual rows), None when nothing fits."""
+    bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
+    html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                        measure=True)
+    sections = topic.sections + clinic.extra_sections
+    if bilingual_rows:  # rows in reading order, cut where front and back come out most even
+        rows = ["title", *map(_row_id, single_cells(sections))]
+        heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                             box_ids=tuple(rows)).heights
+        page = balance.page_height(paper, edition) * MM
+        runs = balance.split([heights[row] for row in rows], [page] * PAGES[layout], 0)
+        if runs is None:
+            return None
+        return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
+    if layout == "trifold":
+        items = trifold_items(sections)
+        ids = [_item_id(item, languages[0]) for item in items]
+        heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                             box_ids=tuple(ids)).heights
+        capacity = (balance.trifold_panel_height(paper, edition) + balance.CELL_GAP_MM) * MM
+        runs = balance.split([heights[i] for i in ids], [capacity] * len(balance.TRIFOLD_READING), 0)
+        if runs is None:
+            return None
+        return {"trifold": {role: tuple(items[i] for i in run)
+                            for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
+    cells = single_cells(sections)
+    ids = {lang: [_cell_id(cell, lang) for cell in cells] for lang in languages}
+    masthead = {lang: f"title-{lang}" for lang in languages}
+    measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                          box_ids=(*masthead.values(), *(i for lang in languages for i in ids[lang])))
+    page = balance.page_height(paper, edition) * MM
+    pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
+    most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
+    plan = {}
+    for lang in languages:
+        heights = [measured.heights[i] for i in ids[lang]]
+        first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM
+        for sides in range(1, most + 1):
+            # a column's first cell has no gap above it: the measured heights all include one
+            capacities = [first + balance.CELL_GAP_MM * MM] * 2 \
+                + [page + balance.CELL_GAP_MM * MM] * 2 * (sides - 1)
+            runs = balance.split(heights, capacities, 0)
+            if runs is not None:
+                plan[lang] = [[cells[i] for i in run] for run in runs]
+                break
+        else:
+            return None
+    return {"single": plan}
+
+
+def _row_id(cell: str) -> str:
+    """The element id of a cell or bilingual row (macros.html.j2, sheet.html.j2)."""
+    return {"figure": "figure-incisions", "contact": "contact", "small-print": "disclaimer"}.get(
+        cell, f"section-{cell}")
+
+
+def _cell_id(cell: str, lang: str) -> str:
+    """The element id of one language's cell on the measuring page (macros.html.j2 language_cell)."""
+    return f"{_row_id(cell)}-{lang}"
+
+
+def _item_id(item: str, primary: str) -> str:
+    """The element id of a tri-fold item on the measuring page (panels.html.j2)."""
+    return {"figure": f"figure-incisions-{primary}", "disclaimer": "disclaimer"}.get(item, f"section-{item}")
 
 
 def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:

@@ -1,0 +1,118 @@
+"""The layout step: which whole section goes in which column, on which side of the sheet, in
+which tri-fold panel. Sections are measured once as WeasyPrint sets them (brochure/render/
+leaflet.py), then split in reading order where the columns or panels come out most even; spacing
+is tightened only when no split fits. Plain geometry and arithmetic: nothing here renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations_with_replacement
+
+from brochure.config.options import PAPER
+
+SIDE_MARGINS_MM = (10.0, 12.0, 12.0, 12.0)  # top, right, bottom, left: @page in leaflet.css
+SCREEN_BOTTOM_MM = 17.5  # the screen edition's footer (partials/head.html.j2)
+FIGURE_INSET_MM = 4.0    # .incisions side margins on the sheet (leaflet.css)
+PANEL_PADDING_MM = 6.0   # .panel beside a fold (trifold.css)
+OFFICE_EDGE_MM = 10.5    # .panel at the paper's edge, office edition (trifold.css)
+COLUMN_SHARE = 0.475     # .language-body .stack-column width (leaflet.css)
+CELL_GAP_MM = 4.5        # between cells of a column (leaflet.css)
+BODY_GAP_MM = 4.0        # .language-body .cells margin-top (leaflet.css)
+PAST_FOLD_MM = 1.5       # press cover colour beyond its fold
+MM_PER_INCH = 25.4
+
+# Letter fold, English first. Outside, left to right: the flap (folds in first), the back, the
+# cover; inside: inside-1 (behind the cover), inside-2, inside-3 (the flap's inside). Arabic first
+# mirrors both sides so the leaflet opens from the right.
+TRIFOLD_OUTSIDE = ("flap", "back", "cover")
+TRIFOLD_INSIDE = ("inside-1", "inside-2", "inside-3")
+# The order a reader meets the panels that carry the sections: the cover lifted shows inside-1
+# beside the flap, then the flap opens onto inside-2 and inside-3.
+TRIFOLD_READING = ("inside-1", "flap", "inside-2", "inside-3")
+TRIFOLD_FIXED = {"cover": ("cover",), "back": ("identity", "contact", "qr")}
+# the flap, narrower so it nests inside the fold without buckling (print shops' templates)
+FLAP_MM = {"a4": (100.0, 97.0), "letter": (MM_PER_INCH * (3 + 11 / 16), MM_PER_INCH * (3 + 5 / 8))}
+
+
+def panel_widths(paper: str) -> dict[str, float]:
+    """Each panel's width in mm: the two full panels and the flap (A4: 100, 100, 97 mm; Letter:
+    3 11/16, 3 11/16, 3 5/8 in)."""
+    full, flap = FLAP_MM[paper]
+    return {"flap": flap, "inside-3": flap} | {
+        role: full for role in ("back", "cover", "inside-1", "inside-2")}
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    roles: tuple[str, ...]        # panels left to right
+    widths_mm: tuple[float, ...]  # their widths
+    folds_mm: tuple[float, ...]   # fold positions from the left edge of the trim
+
+
+def trifold_sides(paper: str, from_right: bool) -> tuple[Side, Side]:
+    widths = panel_widths(paper)
+    sides = []
+    for name, roles in (("outside", TRIFOLD_OUTSIDE), ("inside", TRIFOLD_INSIDE)):
+        order = tuple(reversed(roles)) if from_right else roles
+        row = tuple(round(widths[role], 3) for role in order)
+        sides.append(Side(name, order, row, (round(row[0], 3), round(row[0] + row[1], 3))))
+    return sides[0], sides[1]
+
+
+def trifold_figure_width(paper: str, edition: str) -> float:
+    """The figure's drawing width: the narrowest panel text width it may land in."""
+    flap = FLAP_MM[paper][1]
+    edge = OFFICE_EDGE_MM if edition == "office" else PANEL_PADDING_MM
+    return round(flap - PANEL_PADDING_MM - edge, 3)
+
+
+def trifold_panel_height(paper: str, edition: str) -> float:
+    """A panel's content height in mm (panels are 0.5 mm short of the page, see trifold.css)."""
+    height = PAPER[paper]["width_mm"] - 0.5
+    return height - ((10.5 + 10.0) if edition == "office" else (9.0 + 8.0))
+
+
+def text_width(paper: str) -> float:
+    return PAPER[paper]["width_mm"] - SIDE_MARGINS_MM[1] - SIDE_MARGINS_MM[3]
+
+
+def column_width(paper: str) -> float:
+    return round(text_width(paper) * COLUMN_SHARE, 3)
+
+
+def page_height(paper: str, edition: str) -> float:
+    bottom = SCREEN_BOTTOM_MM if edition == "screen" else SIDE_MARGINS_MM[2]
+    return PAPER[paper]["height_mm"] - SIDE_MARGINS_MM[0] - bottom
+
+
+def split(heights: list[float], capacities: list[float], gap: float) -> list[list[int]] | None:
+    """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
+    so that each run, with `gap` between its items, fits its capacity; of the cuts that fit, the
+    one whose fullest run is least full (the most even). None when no cut fits."""
+    count, runs = len(heights), len(capacities)
+    best, best_score = None, None
+    for cuts in combinations_with_replacement(range(count + 1), runs - 1):
+        bounds = (0, *cuts, count)
+        fills = []
+        for run, capacity in enumerate(capacities):
+            items = heights[bounds[run]:bounds[run + 1]]
+            used = sum(items) + gap * max(0, len(items) - 1)
+            if used > capacity:
+                break
+            fills.append(used / capacity)
+        else:
+            score = (max(fills), -min(fills))
+            if best_score is None or score < best_score:
+                best, best_score = bounds, score
+    if best is None:
+        return None
+    return [list(range(best[run], best[run + 1])) for run in range(runs)]
+
+
+def estimated_panels(sections) -> dict[str, tuple[str, ...]]:
+    """Which panel carries what before anything is measured: the introduction and its history
+    behind the cover, the figure and the clinic's own sections on the flap, the rest inside."""
+    clinic_sections = tuple(s.id for s in sections if s.source != "topic")
+    return {"inside-1": ("what", "then-and-now"), "flap": ("figure", *clinic_sections),
+            "inside-2": ("benefits", "who"), "inside-3": ("conditions", "disclaimer")}

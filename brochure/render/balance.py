@@ -13,12 +13,13 @@ from brochure.config.options import PAPER
 SIDE_MARGINS_MM = (10.0, 12.0, 12.0, 12.0)  # top, right, bottom, left: @page in leaflet.css
 SCREEN_BOTTOM_MM = 17.5  # the screen edition's footer (partials/head.html.j2)
 FIGURE_INSET_MM = 4.0    # .incisions side margins on the sheet (leaflet.css)
-PANEL_PADDING_MM = 6.0   # .panel beside a fold (trifold.css)
+PANEL_PADDING_MM = 5.0   # .panel beside a fold (trifold.css): text 5 mm from each fold
 OFFICE_EDGE_MM = 10.5    # .panel at the paper's edge, office edition (trifold.css)
 COLUMN_SHARE = 0.475     # .language-body .stack-column width (leaflet.css)
 CELL_GAP_MM = 4.5        # between cells of a column (leaflet.css)
 BODY_GAP_MM = 4.0        # .language-body .cells margin-top (leaflet.css)
 PAST_FOLD_MM = 1.5       # press cover colour beyond its fold
+SLACK_MM = 2.0           # what a measured arrangement keeps free: margins collapse differently in place
 MM_PER_INCH = 25.4
 
 # Letter fold, English first. Outside, left to right: the flap (folds in first), the back, the
@@ -55,7 +56,10 @@ def trifold_sides(paper: str, from_right: bool) -> tuple[Side, Side]:
     sides = []
     for name, roles in (("outside", TRIFOLD_OUTSIDE), ("inside", TRIFOLD_INSIDE)):
         order = tuple(reversed(roles)) if from_right else roles
-        row = tuple(round(widths[role], 3) for role in order)
+        # to the hundredth of a mm, rounded down, and the last a hundredth short: three floats
+        # a hair wider than the page (CSS px rounding) would wrap
+        row = tuple(int(widths[role] * 100) / 100 - (0.01 if index == 2 else 0)
+                    for index, role in enumerate(order))
         sides.append(Side(name, order, row, (round(row[0], 3), round(row[0] + row[1], 3))))
     return sides[0], sides[1]
 
@@ -86,11 +90,14 @@ def page_height(paper: str, edition: str) -> float:
     return PAPER[paper]["height_mm"] - SIDE_MARGINS_MM[0] - bottom
 
 
-def split(heights: list[float], capacities: list[float], gap: float) -> list[list[int]] | None:
+def split(heights: list[float], capacities: list[float], gap: float,
+          continues: list[bool] | None = None) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
-    so that each run, with `gap` between its items, fits its capacity; of the cuts that fit, the
-    one whose fullest run is least full (the most even). None when no cut fits."""
+    so that each run, with `gap` between its items, fits its capacity. Of the cuts that fit: the
+    fewest that fall inside a section (`continues[i]`: item i carries on the section of item
+    i - 1), then the most even (the fullest run least full). None when no cut fits."""
     count, runs = len(heights), len(capacities)
+    continues = continues or [False] * count
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
         bounds = (0, *cuts, count)
@@ -102,7 +109,8 @@ def split(heights: list[float], capacities: list[float], gap: float) -> list[lis
                 break
             fills.append(used / capacity)
         else:
-            score = (max(fills), -min(fills))
+            broken = sum(1 for cut in cuts if 0 < cut < count and continues[cut])
+            score = (broken, max(fills), -min(fills))
             if best_score is None or score < best_score:
                 best, best_score = bounds, score
     if best is None:
@@ -110,9 +118,8 @@ def split(heights: list[float], capacities: list[float], gap: float) -> list[lis
     return [list(range(best[run], best[run + 1])) for run in range(runs)]
 
 
-def estimated_panels(sections) -> dict[str, tuple[str, ...]]:
-    """Which panel carries what before anything is measured: the introduction and its history
-    behind the cover, the figure and the clinic's own sections on the flap, the rest inside."""
-    clinic_sections = tuple(s.id for s in sections if s.source != "topic")
-    return {"inside-1": ("what", "then-and-now"), "flap": ("figure", *clinic_sections),
-            "inside-2": ("benefits", "who"), "inside-3": ("conditions", "disclaimer")}
+def estimated_panels(items: list[str]) -> dict[str, tuple[str, ...]]:
+    """Which panel carries what before anything is measured: the items in reading order, about
+    as many to each panel."""
+    share = -(-len(items) // len(TRIFOLD_READING))
+    return {role: tuple(items[i * share:(i + 1) * share]) for i, role in enumerate(TRIFOLD_READING)}

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
@@ -46,7 +46,7 @@ def _environment() -> Environment:
     env.filters["arabic_digits"] = arabic_digits
     env.filters["nb"] = keep_numbers_with_words
     env.filters["no_widow"] = no_widow
-    env.globals["list_column_width"] = list_column_width
+    env.globals["section_blocks"] = section_blocks
     env.filters["balanced"] = typeset.balanced
     return env
 
@@ -58,12 +58,29 @@ def no_widow(text: str) -> str:
     return f"{head}\u00a0{last}" if space and len(last) + len(head) > 0 else text
 
 
-def list_column_width(first: list[str], second: list[str]) -> int:
-    """The first of two bullet columns' share of the width, in percent of the 96 % the columns
-    take: in proportion to the longest item of each, so a short column does not leave a long
-    item wrapping beside empty space."""
-    longest = max(map(len, first)), max(map(len, second))
-    return max(36, min(60, round(96 * longest[0] / sum(longest))))
+def section_blocks(section, lang: str) -> list[tuple[str, object]]:
+    """A section's text in one language as blocks a panel may end between: its paragraphs, its
+    list (whole), its closing paragraphs."""
+    text = section[lang]
+    return [*(("p", p) for p in text.paragraphs), *([("items", text.items)] if text.items else []),
+            *(("p", p) for p in text.closing)]
+
+
+def _list_columns(measure: dict, items: list[str], lang: str) -> int | None:
+    """Short items in two columns (the first `half` of them in the first), or None for one: two
+    when each column is as wide as its longest item needs (the dot's 5 mm included, 4 % between
+    them) and both fit the narrowest column the section can land in. Returns the first column's
+    share of the width in percent."""
+    half = (len(items) + 1) // 2
+    if len(items) < 5:
+        return None
+    size = 14 if lang == "ar" else 12
+    need = [max(typeset.width_mm(item, lang, size, bold=False) for item in column) + 6
+            for column in (items[:half], items[half:])]
+    width = measure[lang]
+    if sum(need) > width * 0.96:
+        return None
+    return max(round(96 * need[0] / sum(need)), round(100 * need[0] / width) + 1)
 
 
 _font_config_lock = threading.Lock()
@@ -135,12 +152,16 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                                       _estimated_columns(sections, lang), by_id)
                          for lang in languages},
         "trifold": _trifold(paper, edition, from_right, plan.get("trifold") or
-                            balance.estimated_panels(sections), by_id) if layout == "trifold" else None,
+                            balance.estimated_panels(trifold_items(sections, languages)), by_id)
+                    if layout == "trifold" else None,
         "measure": {"cells": [by_id.get(cell, cell) for cell in single_cells(sections)],
-                    "panel_items": [by_id.get(item, item) for item in trifold_items(sections)],
+                    "panel_items": [_panel_item(item, by_id) for item in
+                                    (*trifold_items(sections, languages), *balance.TRIFOLD_FIXED["back"])],
                     "column_mm": balance.column_width(paper), "text_mm": balance.text_width(paper),
                     "panel_mm": figure_width} if measure else None,
         "title": {"pt": TITLE_PT, "mm": _title_measures(paper, edition, bool(clinic.logo))},
+        "contact_fits": partial(_contact_fits, _column_measure(paper, edition, layout, len(languages))),
+        "list_columns": partial(_list_columns, _column_measure(paper, edition, layout, len(languages))),
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
@@ -152,7 +173,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         # bars grow from the reading start of the page they are on; a bilingual row follows the
         # leading language
         "figure": {lang: _figure(topic, words, figure_width, lang == "ar", (lang,)) for lang in ("ar", "en")}
-                  | {"shared": _figure(topic, words, figure_width, from_right, languages)},
+                  | {"shared": _figure(topic, words, figure_width, from_right, languages,
+                                     stacked=layout == "trifold")},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
         "qr": {} if cover_only else {
             lang: figures.qr_svg(clinic.contact.website, "#000000",
@@ -172,9 +194,25 @@ TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
 def _title_measures(paper: str, edition: str, logo: bool) -> dict:
     """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css)."""
     inner = balance.text_width(paper) - 12  # the masthead's padding
-    cover = balance.panel_widths(paper)["cover"] - (26.5 if edition == "office" else 16.5 - 4.5)
+    cover = balance.panel_widths(paper)["cover"] - (25.5 if edition == "office" else 14.5 - 4.5)
     return {"pair": {"en": inner * 0.47, "ar": inner * 0.49}, "single": inner - (32 if logo else 0),
             "cover": cover}
+
+
+def _column_measure(paper: str, edition: str, layout: str, count: int) -> dict[str, float]:
+    """The narrowest column a section or the contact block can land in, per language, in mm."""
+    if layout == "trifold":
+        return dict.fromkeys(("en", "ar"), balance.trifold_figure_width(paper, edition))
+    if layout == "sheet" and count == 2 and edition != "screen":
+        return {"en": balance.text_width(paper) * 0.43, "ar": balance.text_width(paper) * 0.527}
+    return dict.fromkeys(("en", "ar"), balance.column_width(paper))
+
+
+def _contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
+    """A bold label and a Latin address (12.5 pt beside Naskh) on one line of the column."""
+    width = typeset.width_mm(label, lang, 14 if lang == "ar" else 12) \
+        + typeset.width_mm(address, "en", 12.5 if lang == "ar" else 12, bold=False)
+    return width <= measure[lang] - 1
 
 
 def single_cells(sections) -> list[str]:
@@ -185,10 +223,24 @@ def single_cells(sections) -> list[str]:
     return [*cells, "contact", "small-print"]
 
 
-def trifold_items(sections) -> list[str]:
-    """What the tri-fold's reading panels carry, in reading order (balance.TRIFOLD_READING)."""
-    cells = single_cells(sections)[:-2]
-    return [*cells, "disclaimer"]
+def trifold_items(sections, languages: tuple[str, ...]) -> list[str]:
+    """What the tri-fold's reading panels carry, in reading order (balance.TRIFOLD_READING): each
+    language of a section on its own, block by block ("what@en#0" is the heading and the first
+    paragraph), so a panel can end between two languages or, failing that, between two blocks."""
+    items = []
+    for section in sections:
+        items += [f"{section.id}@{lang}#{block}" for lang in languages
+                  for block in range(len(section_blocks(section, lang)) or 1)]
+        items += ["figure"] if section.figure else []
+    return [*items, "disclaimer"]  # the disclaimer closes the main reading
+
+
+def _panel_item(name: str, by_id: dict):
+    section, _, rest = name.partition("@")
+    if not rest:
+        return by_id.get(name, name)
+    lang, _, block = rest.partition("#")
+    return {"section": by_id[section], "lang": lang, "block": int(block)}
 
 
 def _sides(columns: list[list[str]], by_id: dict) -> list[list[list]]:
@@ -200,8 +252,8 @@ def _sides(columns: list[list[str]], by_id: dict) -> list[list[list]]:
 def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: dict) -> dict:
     def panel(role, width, index):
         outer = {0: "left", 2: "right"}.get(index)
-        items = balance.TRIFOLD_FIXED.get(role) or content.get(role, ())
-        return {"role": role, "width_mm": width, "content": [by_id.get(item, item) for item in items],
+        items = content.get(role) or balance.TRIFOLD_FIXED.get(role, ())
+        return {"role": role, "width_mm": width, "content": [_panel_item(item, by_id) for item in items],
                 "bleed": outer if role == "cover" else None}
 
     sides = [{"name": side.name, "folds_mm": side.folds_mm,
@@ -235,7 +287,8 @@ def format_appointment(moment, language: str) -> str:
     return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale="en_GB")
 
 
-def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tuple[str, ...]) -> dict:
+def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tuple[str, ...],
+            stacked: bool = False) -> dict:
     """The incision figure drawn `width` mm wide: bars at life size where they fit, a life-size
     ruler in inches above its line and centimetres below, and the caption saying which is which."""
     bars = figures.incision_bars(topic.incision_bars, width, from_right)
@@ -246,9 +299,11 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
     centimetres = figures.ruler_ticks(width, 10.0, from_right)
     ends = [inches[0][0], inches[-1][0], centimetres[-1][0]]
     # a short bar goes on its labels' line when its label fits beside it, kept clear by a padding
-    # (the label on the bar's side: 44 % or 54 % of the width beside the other language, leaflet.css)
-    lang = ("ar" if from_right else "en") if len(langs) == 2 else langs[0]
-    room = width * ((0.54 if lang == "ar" else 0.44) if len(langs) == 2 else 1.0)
+    # (44 % or 54 % of the width for a label beside the other language's, leaflet.css)
+    # beside the other language, the label on the bar's side; stacked (tri-fold), the last label
+    side_by_side = len(langs) == 2 and not stacked
+    lang = ("ar" if from_right else "en") if side_by_side else langs[-1]
+    room = width * ((0.54 if lang == "ar" else 0.44) if side_by_side else 1.0)
     size = {"en": 10.5, "ar": 12}[lang]
     beside = {}
     for bar in bars:
@@ -257,7 +312,7 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
             beside[bar.key] = round(pad, 1)
     return {"width_mm": round(width, 3), "caption": caption, "bars": bars, "inches": inches,
             "centimetres": centimetres, "line": (min(ends), max(ends)), "beside": beside,
-            "bar_side": "right" if from_right else "left"}
+            "bar_side": "right" if from_right else "left", "bar_lang": lang}
 
 
 def _estimated_columns(sections, lang: str) -> list[list[str]]:

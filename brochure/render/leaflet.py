@@ -67,8 +67,10 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     # the layout step: move whole sections (measured) first; tighten spacing only when no
     # arrangement fits at the looser density. Type sizes never change.
     for density in DENSITIES:
-        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets)
-        if plan is None and density != DENSITIES[-1]:
+        last = density == DENSITIES[-1]
+        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+                     best_effort=last)
+        if plan is None and not last:
             continue
         html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
                             patient=patient, plan=plan or None)
@@ -99,9 +101,11 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                    warnings, rendered.fill)
 
 
-def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets) -> dict | None:
+def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+          best_effort: bool = False) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them at this
-    density: {} when the page flows by itself (bilingual rows), None when nothing fits."""
+    density; None when nothing fits. With `best_effort`, a tri-fold that cannot fit still gets
+    its panels filled in reading order, so that the build names the panel and section left over."""
     bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
     html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
                         measure=True)
@@ -110,28 +114,20 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         rows = ["title", *map(_row_id, single_cells(sections))]
         heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
                              box_ids=tuple(rows)).heights
-        page = balance.page_height(paper, edition) * MM
+        page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
         runs = balance.split([heights[row] for row in rows], [page] * PAGES[layout], 0)
         if runs is None:
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
     if layout == "trifold":
-        items = trifold_items(sections)
-        ids = [_item_id(item, languages[0]) for item in items]
-        heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                             box_ids=tuple(ids)).heights
-        capacity = (balance.trifold_panel_height(paper, edition) + balance.CELL_GAP_MM) * MM
-        runs = balance.split([heights[i] for i in ids], [capacity] * len(balance.TRIFOLD_READING), 0)
-        if runs is None:
-            return None
-        return {"trifold": {role: tuple(items[i] for i in run)
-                            for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
+        return _trifold_plan(html, clinic, trifold_items(sections, languages), languages[0], paper,
+                             edition, roots, stylesheets, best_effort)
     cells = single_cells(sections)
     ids = {lang: [_cell_id(cell, lang) for cell in cells] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
     measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
                           box_ids=(*masthead.values(), *(i for lang in languages for i in ids[lang])))
-    page = balance.page_height(paper, edition) * MM
+    page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
     plan = {}
@@ -151,6 +147,39 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     return {"single": plan}
 
 
+def _trifold_plan(html, clinic, items, primary, paper, edition, roots, stylesheets,
+                  best_effort: bool) -> dict | None:
+    """The reading items cut into the four reading panels where they come out most even; the
+    disclaimer, the last of them, moves to the back panel when only that makes them fit."""
+    back = balance.TRIFOLD_FIXED["back"]
+    ids = [_item_id(item, primary) for item in items]
+    heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                         box_ids=(*ids, *back)).heights
+    capacity = (balance.trifold_panel_height(paper, edition) + balance.CELL_GAP_MM - balance.SLACK_MM) * MM
+    panels = len(balance.TRIFOLD_READING)
+    back_used = sum(heights[item] for item in back)
+    for reading in (items, items[:-1] if back_used + heights[ids[-1]] <= capacity else None):
+        if reading is None:
+            continue
+        continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
+        runs = balance.split([heights[_item_id(item, primary)] for item in reading], [capacity] * panels,
+                             0, continues)
+        if runs is not None:
+            plan = {role: tuple(reading[i] for i in run)
+                    for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
+            return {"trifold": plan | ({} if reading is items else {"back": (*back, items[-1])})}
+    if not best_effort:
+        return None
+    plan, panel, used = {role: [] for role in balance.TRIFOLD_READING}, 0, 0.0
+    for item in items:  # each panel as full as it goes; what is left over lands in the last
+        height = heights[_item_id(item, primary)]
+        if used + height > capacity and panel < panels - 1 and plan[balance.TRIFOLD_READING[panel]]:
+            panel, used = panel + 1, 0.0
+        plan[balance.TRIFOLD_READING[panel]].append(item)
+        used += height
+    return {"trifold": {role: tuple(content) for role, content in plan.items()}}
+
+
 def _row_id(cell: str) -> str:
     """The element id of a cell or bilingual row (macros.html.j2, sheet.html.j2)."""
     return {"figure": "figure-incisions", "contact": "contact", "small-print": "disclaimer"}.get(
@@ -163,8 +192,11 @@ def _cell_id(cell: str, lang: str) -> str:
 
 
 def _item_id(item: str, primary: str) -> str:
-    """The element id of a tri-fold item on the measuring page (panels.html.j2)."""
-    return {"figure": f"figure-incisions-{primary}", "disclaimer": "disclaimer"}.get(item, f"section-{item}")
+    """The element id of a tri-fold item ("what@en", "figure") on the measuring page (panels.html.j2)."""
+    section, _, rest = item.partition("@")
+    lang, _, block = rest.partition("#")
+    return f"section-{section}-{lang}{'-' + block if block != '0' else ''}" if rest else \
+        {"figure": f"figure-incisions-{primary}"}.get(item, item)
 
 
 def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:

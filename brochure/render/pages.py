@@ -90,7 +90,7 @@ def _panel_fill(page_box, page: int, found: list[str]) -> dict[str, float]:
     fill = {}
     for box in descendants(page_box):
         element = getattr(box, "element", None)
-        if element is None or not element.get("data-panel") or not isinstance(box, boxes.BlockBox):
+        if element is None or not element.get("data-panel") or not isinstance(box, boxes.BlockContainerBox):
             continue
         top, limit = box.content_box_y(), box.content_box_y() + box.height
         bottom = max((_bottom(child) for child in box.children), default=top)
@@ -128,7 +128,7 @@ def _find_overflow(box, bounds, where: str, page: int, found: list[str],
         if left < paper[0] - OVERFLOW_TOLERANCE_PT or bounds[1] > paper[1] + OVERFLOW_TOLERANCE_PT:
             found.append(f"page {page}, {where}: a block is wider than the printable area")
             return
-    if isinstance(box, boxes.TextBox) and bounds is not None:
+    if isinstance(box, boxes.TextBox) and bounds is not None and box.text.strip():
         start, end = box.position_x, box.position_x + box.width
         if start < bounds[0] - OVERFLOW_TOLERANCE_PT or end > bounds[1] + OVERFLOW_TOLERANCE_PT:
             found.append(f"page {page}, {where}: \"{box.text.strip()[:40]}\" is wider than its column")

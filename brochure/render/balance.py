@@ -19,7 +19,7 @@ COLUMN_SHARE = 0.475     # .language-body .stack-column width (leaflet.css)
 CELL_GAP_MM = 4.5        # between cells of a column (leaflet.css)
 BODY_GAP_MM = 4.0        # .language-body .cells margin-top (leaflet.css)
 PAST_FOLD_MM = 1.5       # press cover colour beyond its fold
-SLACK_MM = 2.0           # what a measured arrangement keeps free: margins collapse differently in place
+SLACK_MM = 1.0           # what a measured arrangement keeps free: margins collapse differently in place
 MM_PER_INCH = 25.4
 
 # Letter fold, English first. Outside, left to right: the flap (folds in first), the back, the

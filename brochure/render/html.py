@@ -47,6 +47,8 @@ def _environment() -> Environment:
     env.filters["nb"] = keep_numbers_with_words
     env.filters["no_widow"] = no_widow
     env.globals["section_blocks"] = section_blocks
+    env.globals["pair_blocks"] = pair_blocks
+    env.globals["block_starts"] = block_starts
     env.filters["balanced"] = typeset.balanced
     return env
 
@@ -66,21 +68,45 @@ def section_blocks(section, lang: str) -> list[tuple[str, object]]:
             *(("p", p) for p in text.closing)]
 
 
+def pair_blocks(section, languages) -> int:
+    """How many side-by-side rows a section takes: its most blocks in any language, at least one."""
+    return max(1, *(len(section_blocks(section, lang)) for lang in languages))
+
+
+def block_starts(section, new_side, measuring: bool) -> set[int]:
+    """The blocks of a section that start a row of their own: every one on the measuring page,
+    else only the one the back of the sheet begins with (fewer rows lay out faster)."""
+    count = pair_blocks(section, ("en", "ar"))
+    return {block for block in range(1, count)
+            if measuring or f"section-{section.id}-{block}" in new_side}
+
+
+def pair_rows(sections, languages) -> list[tuple[str, bool]]:
+    """The bilingual sheet's rows in reading order, as element ids, each with whether it carries
+    on the section of the row before (macros.html.j2 section_pair; sheet.html.j2)."""
+    rows = []
+    for section in sections:
+        rows += [(f"section-{section.id}" + (f"-{block}" if block else ""), block > 0)
+                 for block in range(pair_blocks(section, languages))]
+        rows += [("figure-incisions", False)] if section.figure else []
+    return [*rows, ("contact", False), ("disclaimer", False)]
+
+
 def _list_columns(measure: dict, items: list[str], lang: str) -> int | None:
-    """Short items in two columns (the first `half` of them in the first), or None for one: two
-    when each column is as wide as its longest item needs (the dot's 5 mm included, 4 % between
-    them) and both fit the narrowest column the section can land in. Returns the first column's
-    share of the width in percent."""
+    """Five or more short items in two columns (the first half in the first), or None for one.
+    Each column as wide as its longest item needs (the dot's 5 mm included, 4 % between them);
+    when both do not fit the narrowest column the section can land in, the first gives way
+    (down to 40 %) so that it is the longer items that wrap, never short ones beside empty space.
+    Returns the first column's share of the width in percent."""
     half = (len(items) + 1) // 2
-    if len(items) < 5:
+    if len(items) < 5 or max(map(len, items)) > 34:
         return None
     size = 14 if lang == "ar" else 12
-    need = [max(typeset.width_mm(item, lang, size, bold=False) for item in column) + 6
-            for column in (items[:half], items[half:])]
-    width = measure[lang]
-    if sum(need) > width * 0.96:
-        return None
-    return max(round(96 * need[0] / sum(need)), round(100 * need[0] / width) + 1)
+    need = [100 * (max(typeset.width_mm(item, lang, size, bold=False) for item in column) + 6)
+            / measure[lang] for column in (items[:half], items[half:])]
+    if sum(need) <= 96:
+        return round(96 * need[0] / sum(need))
+    return round(96 - need[1]) if 96 - need[1] >= 40 else None
 
 
 _font_config_lock = threading.Lock()

@@ -11,7 +11,7 @@ from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
 from brochure.render import balance
-from brochure.render.html import DENSITIES, leaflet_html, render_pdf, single_cells, trifold_items
+from brochure.render.html import DENSITIES, leaflet_html, pair_rows, render_pdf, single_cells, trifold_items
 
 
 @dataclass(frozen=True)
@@ -57,30 +57,13 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     where = display_path(clinic.config_file)
     press = edition == "press"
     options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
-    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
 
-    def fits(rendered) -> bool:
-        return rendered.page_count <= page_limit and not rendered.overflows
-
-    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
-    # the layout step: move whole sections (measured) first; tighten spacing only when no
-    # arrangement fits at the looser density. Type sizes never change.
-    for density in DENSITIES:
-        last = density == DENSITIES[-1]
-        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-                     best_effort=last)
-        if plan is None and not last:
-            continue
-        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient, plan=plan or None)
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
-                              stylesheets=stylesheets)
-        if fits(rendered):
-            break
-    else:
-        if rendered.page_count > page_limit:
-            raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
+    _, rendered, density = fitted(clinic, topic, languages, paper, layout=layout, edition=edition,
+                                  patient=patient, options=options, roots=roots)
+    if rendered.page_count > (SCREEN_PAGES if edition == "screen" else PAGES[layout]):
+        raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
+    if rendered.overflows:
         raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
     facts = pdfcheck.inspect_pdf(rendered.pdf)
     problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
@@ -101,6 +84,33 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                    warnings, rendered.fill)
 
 
+def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, layout: str, edition: str,
+           patient=None, options: dict | None = None, roots: tuple = (), write: bool = True):
+    """The layout step: the leaflet's HTML, laid out (and, with `write`, written) as the build
+    makes it, and the density it took. Whole sections are moved first (measured, balance.py);
+    spacing is tightened only when no arrangement fits at the looser density; type sizes never
+    change. The last attempt is returned even when it does not fit: the caller names what spills."""
+    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
+    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
+
+    def fits(rendered) -> bool:
+        return write and rendered.page_count <= page_limit and not rendered.overflows
+
+    for density in DENSITIES:
+        last = density == DENSITIES[-1]
+        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+                     best_effort=last)
+        if plan is None and not last:
+            continue
+        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                            patient=patient, plan=plan or None)
+        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
+                              stylesheets=stylesheets)
+        if rendered.page_count <= page_limit and not rendered.overflows:
+            break
+    return html, rendered, density
+
+
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
           best_effort: bool = False) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them at this
@@ -111,11 +121,11 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
                         measure=True)
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
-        rows = ["title", *map(_row_id, single_cells(sections))]
+        rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
         heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                             box_ids=tuple(rows)).heights
+                             box_ids=rows).heights
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
-        runs = balance.split([heights[row] for row in rows], [page] * PAGES[layout], 0)
+        runs = balance.split([heights[row] for row in rows], [page] * PAGES[layout], 0, list(continues))
         if runs is None:
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run]}

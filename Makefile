@@ -39,6 +39,7 @@ docs: $(STAMP)
 	$(BIN)/python tools/folding_diagram.py
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_patients.py
 

@@ -128,9 +128,11 @@ def cli():
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --patients: processes making copies (up to one per CPU core). Each "
                    "first renders the leaflet (about 1.5 s); worth it for thousands of copies.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say how full each side of the sheet (or tri-fold panel) came out, in %.")
 @click.pass_context
 def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edition,
-          patients_csv, skip_invalid, jobs):
+          patients_csv, skip_invalid, jobs, verbose):
     """Build the MISS leaflet for one or more clinics.
 
     Writes OUT/SLUG/SLUG-miss-LAYOUT-PAPER-LANGS-EDITION.pdf (for example
@@ -157,6 +159,9 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
         pages = "page" if leaflet.page_count == 1 else "pages"
         click.echo(f"{display_path(path)}  {leaflet.page_count} {pages}  "
                    f"{len(leaflet.pdf) / 1024:.0f} KB{note}")
+        if verbose:
+            click.echo("  fill: " + ", ".join(f"{where} {share:.0%}"
+                                              for where, share in leaflet.fill.items()))
         for warning in leaflet.warnings:
             click.echo(f"warning: {warning}", err=True)
     if failed:

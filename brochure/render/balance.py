@@ -118,6 +118,19 @@ def split(heights: list[float], capacities: list[float], gap: float,
     return [list(range(best[run], best[run + 1])) for run in range(runs)]
 
 
+def greedy(heights: list[float], capacities: list[float]) -> list[list[int]]:
+    """Each run as full as it goes, in reading order; what is left over lands in the last, where
+    the build's overflow check names it."""
+    runs: list[list[int]] = [[] for _ in capacities]
+    run, used = 0, 0.0
+    for index, height in enumerate(heights):
+        if used + height > capacities[run] and run < len(capacities) - 1 and runs[run]:
+            run, used = run + 1, 0.0
+        runs[run].append(index)
+        used += height
+    return runs
+
+
 def estimated_panels(items: list[str]) -> dict[str, tuple[str, ...]]:
     """Which panel carries what before anything is measured: the items in reading order, about
     as many to each panel."""

@@ -62,7 +62,8 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     _, rendered, density = fitted(clinic, topic, languages, paper, layout=layout, edition=edition,
                                   patient=patient, options=options, roots=roots)
     if rendered.page_count > (SCREEN_PAGES if edition == "screen" else PAGES[layout]):
-        raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
+        raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout, languages,
+                                               rendered.page_count))
     if rendered.overflows:
         raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
     facts = pdfcheck.inspect_pdf(rendered.pdf)
@@ -153,7 +154,10 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
                 plan[lang] = [[cells[i] for i in run] for run in runs]
                 break
         else:
-            return None
+            if not best_effort:
+                return None
+            runs = balance.greedy(heights, capacities)  # what is left over shows where it spills
+            plan[lang] = [[cells[i] for i in run] for run in runs]
     return {"single": plan}
 
 
@@ -180,14 +184,9 @@ def _trifold_plan(html, clinic, items, primary, paper, edition, roots, styleshee
             return {"trifold": plan | ({} if reading is items else {"back": (*back, items[-1])})}
     if not best_effort:
         return None
-    plan, panel, used = {role: [] for role in balance.TRIFOLD_READING}, 0, 0.0
-    for item in items:  # each panel as full as it goes; what is left over lands in the last
-        height = heights[_item_id(item, primary)]
-        if used + height > capacity and panel < panels - 1 and plan[balance.TRIFOLD_READING[panel]]:
-            panel, used = panel + 1, 0.0
-        plan[balance.TRIFOLD_READING[panel]].append(item)
-        used += height
-    return {"trifold": {role: tuple(content) for role, content in plan.items()}}
+    runs = balance.greedy([heights[_item_id(item, primary)] for item in items], [capacity] * panels)
+    return {"trifold": {role: tuple(items[i] for i in run)
+                        for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
 
 
 def _row_id(cell: str) -> str:
@@ -225,15 +224,21 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
             f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
 
 
-def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
+def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str,
+                       languages: tuple[str, ...], page_count: int) -> list[Problem]:
     limit = PAGES[layout]
     if layout == "bilingual-pages":
         names = {"ar": "Arabic", "en": "English"}
-        long = [names[lang] for lang in names
-                if len({page for anchor, page in section_pages.items() if anchor.endswith("-" + lang)}) > 1]
+        # a language runs from the page its first section starts on to the page before the next
+        # language's (or the last page): more than one page is a side that does not fit
+        starts = [min(page for anchor, page in section_pages.items() if anchor.endswith("-" + lang))
+                  for lang in languages]
+        ends = [start - 1 for start in starts[1:]] + [page_count]
+        long = [names[lang] for lang, start, end in zip(languages, starts, ends, strict=True) if end > start]
+        sides = f"{' and '.join(long) or 'content'} side{'s need' if len(long) > 1 else ' needs'}"
         return [Problem(where, "", f"one language per side does not fit on {paper.upper()}: the "
-                        f"{' and '.join(long) or 'content'} side needs more than one page; shorten "
-                        "the clinic's own sections or use --layout sheet")]
+                        f"{sides} more than one page; shorten the clinic's own sections or use "
+                        "--layout sheet")]
     spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
                if page > limit and anchor.startswith(("section-", "contact"))]
     what = ", ".join(spilled) if spilled else "the last section"

@@ -4,6 +4,7 @@ and the personal cover). Page boxes are not public API; WeasyPrint is pinned and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from weasyprint.formatting_structure import boxes
@@ -97,7 +98,9 @@ def _panel_fill(page_box, page: int, found: list[str]) -> dict[str, float]:
         fill[element.get("data-panel")] = round((bottom - top) / box.height, 3)
         for child in box.children:
             if _bottom(child) > limit + OVERFLOW_TOLERANCE_PT:
-                what = (child.element.get("id") or "content").removeprefix("section-")
+                # a section's id without the language and block of a tri-fold piece
+                what = re.sub(r"-(en|ar)(-\d+)?$", "", (child.element.get("id") or "content")
+                              .removeprefix("section-"))
                 side = "outside" if page == 1 else "inside"
                 found.append(f"panel {element.get('data-panel')} ({side} page): {what} does not fit "
                              f"({(_bottom(child) - limit) / 96 * 25.4:.0f} mm too long)")

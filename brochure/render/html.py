@@ -220,8 +220,10 @@ TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
 def _title_measures(paper: str, edition: str, logo: bool) -> dict:
     """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css)."""
     inner = balance.text_width(paper) - 12  # the masthead's padding
-    cover = balance.panel_widths(paper)["cover"] - (25.5 if edition == "office" else 14.5 - 4.5)
-    return {"pair": {"en": inner * 0.47, "ar": inner * 0.49}, "single": inner - (32 if logo else 0),
+    # the office card: 10.5 mm at the edge, 5 at the fold, 3 inside the card each side; press:
+    # the panel grows by the bleed and 1.5 mm past the fold, its padding by as much and 5 mm
+    cover = balance.panel_widths(paper)["cover"] - (21.5 if edition == "office" else 10.0)
+    return {"pair": {"en": inner * 0.49, "ar": inner * 0.51 - 4}, "single": inner - (32 if logo else 0),
             "cover": cover}
 
 

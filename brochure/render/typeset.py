@@ -13,7 +13,7 @@ from brochure.assets import fonts_dir
 
 FONT = {("en", True): "NotoSans-Bold.ttf", ("ar", True): "NotoNaskhArabic-Bold.ttf",
         ("en", False): "NotoSans-Regular.ttf", ("ar", False): "NotoNaskhArabic-Regular.ttf"}
-SAFETY = 0.98  # HarfBuzz shapes both here and in WeasyPrint: a hair of room for rounding
+SAFETY = 0.99  # HarfBuzz shapes both here and in WeasyPrint: a hair of room for rounding
 
 
 @cache

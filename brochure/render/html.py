@@ -336,7 +336,7 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
     beside = {}
     for bar in bars:
         pad = figures.extent(bar, width, from_right) + 3
-        if pad + typeset.width_mm(getattr(bar, f"label_{lang}"), lang, size, bold=False) <= room - 2:
+        if pad + typeset.width_mm(getattr(bar, f"label_{lang}"), lang, size, bold=False) <= room - 6:
             beside[bar.key] = round(pad, 1)
     return {"width_mm": round(width, 3), "caption": caption, "bars": bars, "inches": inches,
             "centimetres": centimetres, "line": (min(ends), max(ends)), "beside": beside,

@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 system-deps:
 	@sh tools/system-deps.sh
+	@sh tools/system-deps.sh --browser
 
 demo: $(STAMP)
 	$(BIN)/brochure build --all --clinics-dir clinics --out output
@@ -26,12 +27,14 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check brochure tests bench
 
+# The browser tests of `brochure serve` need Chromium: installed here where it can be (root with apt).
 test: lint
-	$(BIN)/python -m pytest -q -n 2
+	@sh tools/system-deps.sh --browser
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.
 golden: $(STAMP)
-	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py -p no:randomly || true
+	BROCHURE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/render/test_golden.py -p no:randomly || true
 	@ls -1 tests/golden/*.png
 
 # The folding diagrams in docs/, drawn from real tri-fold builds of the example clinics.
@@ -39,6 +42,7 @@ docs: $(STAMP)
 	$(BIN)/python tools/folding_diagram.py
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_patients.py

@@ -36,9 +36,11 @@ def bundled_roots() -> tuple[Path, ...]:
 
 
 # Brackets for Arabic text come from their own font (see fonts/README.md): code points, and the
-# file that draws them. Used by the @font-face rule and by the glyph-coverage check.
+# file that draws them. Used by the @font-face rule and by the glyph-coverage check. The Arabic
+# letter mark (U+061C, in patient text) too: the Noto fonts lack it, and without it here WeasyPrint
+# took it from a system font, or not, depending on what the process had rendered before.
 BRACKETS_FONT = "Amiri-Regular"
-BRACKETS = (0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0xAB, 0xBB)
+BRACKETS = (0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0xAB, 0xBB, 0x61C)
 
 
 def brackets_unicode_range() -> str:

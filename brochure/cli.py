@@ -125,9 +125,10 @@ def cli():
 @click.option("--skip-invalid", is_flag=True,
               help="With --patients: build the valid rows and list the others (default: build "
                    "nothing while any row is wrong).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="With --patients: processes making copies (up to one per CPU core). Each "
-                   "first renders the leaflet (about 1.5 s); worth it for thousands of copies.")
+@click.option("--jobs", type=click.IntRange(1, 64),
+              help="Processes to build with. Several clinics: one per clinic up to one per CPU core "
+                   "[default]. With --patients: 1 [default]; each process first renders the leaflet "
+                   "(about 1.5 s), worth it for thousands of copies.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say how full each side of the sheet (or tri-fold panel) came out, in %.")
 @click.pass_context
@@ -139,30 +140,27 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
     output/al-noor/al-noor-miss-sheet-a4-ar-en-office.pdf), replacing it only once the new one
     is complete. A clinic with a problem is reported and skipped; the others are still built.
     """
-    from brochure.build import make_leaflet, write_leaflet
+    from brochure.build import build_clinics
 
     if patients_csv is not None:
         _personal_options_only(ctx, slugs, every)
         sys.exit(_build_personal_copies(_clinics_dir(clinics_dir), slugs[0], patients_csv,
-                                        out_dir, paper, skip_invalid, jobs))
+                                        out_dir, paper, skip_invalid, jobs or 1))
     folders = _chosen_folders(slugs, every, _clinics_dir(clinics_dir))
     failed = []
-    for folder in folders:
-        try:
-            leaflet = make_leaflet(load_clinic(folder), paper, languages, layout=layout, edition=edition)
-            path = write_leaflet(leaflet, out_dir)
-        except BrochureError as exc:
-            _print_problems(exc)
-            failed.append(folder.name)
+    for built in build_clinics(folders, out_dir, paper=paper, languages=languages, layout=layout,
+                               edition=edition, jobs=jobs):
+        if built.problems:
+            _print_problems(BrochureError(list(built.problems)))
+            failed.append(built.slug)
             continue
-        note = "" if leaflet.density == "normal" else f"  (spacing tightened to fit: {leaflet.density})"
-        pages = "page" if leaflet.page_count == 1 else "pages"
-        click.echo(f"{display_path(path)}  {leaflet.page_count} {pages}  "
-                   f"{len(leaflet.pdf) / 1024:.0f} KB{note}")
+        note = "" if built.density == "normal" else f"  (spacing tightened to fit: {built.density})"
+        pages = "page" if built.page_count == 1 else "pages"
+        click.echo(f"{display_path(built.path)}  {built.page_count} {pages}  "
+                   f"{built.size / 1024:.0f} KB{note}")
         if verbose:
-            click.echo("  fill: " + ", ".join(f"{where} {share:.0%}"
-                                              for where, share in leaflet.fill.items()))
-        for warning in leaflet.warnings:
+            click.echo("  fill: " + ", ".join(f"{where} {share:.0%}" for where, share in built.fill.items()))
+        for warning in built.warnings:
             click.echo(f"warning: {warning}", err=True)
     if failed:
         click.echo(f"not built: {', '.join(failed)}", err=True)
@@ -482,6 +480,38 @@ def _resumable(hint: str):
 def _print_problems(error: BrochureError) -> None:
     for problem in error.problems:
         click.echo(f"error: {problem}", err=True)
+
+
+@cli.command()
+@click.option("--clinic", "slug", required=True, metavar="SLUG", help="Clinic to preview.")
+@clinics_dir_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", metavar="ADDRESS",
+              help="Listen on this address instead of 127.0.0.1 (this computer only): anyone who "
+                   "can reach it can see the leaflet.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+def serve(slug, clinics_dir, port, host, open_browser):
+    """Preview a clinic's leaflet in the browser while you edit it.
+
+    The page shows the pages as they print, with controls for layout, edition, paper and
+    languages, the PDF to download and the `check` findings. Saving clinic.toml, a section file,
+    content/ or templates/ updates it within about a second; problems are listed one per line and
+    the last good pages stay, marked out of date. Writes nothing. Ctrl-C stops it.
+    """
+    from brochure.serve import DEFAULT_HOST, address, bind
+    from brochure.serve import serve as run_server
+
+    folder = clinic_folder(_clinics_dir(clinics_dir), slug)
+    sock = bind(host or DEFAULT_HOST, port)
+    if host:
+        click.echo(f"warning: listening on {host}: anyone on the network who can reach it can see "
+                   "this clinic's leaflet and findings", err=True)
+    click.echo(f"Previewing {slug} at {address(sock)}  (Ctrl-C to stop)")
+    try:
+        run_server(folder, sock, public=bool(host), open_browser=open_browser)
+    except KeyboardInterrupt:
+        raise _Interrupted("preview stopped") from None
 
 
 def main() -> None:

@@ -1,10 +1,13 @@
-"""Shared fixtures and helpers, the one place for them: each example leaflet is rendered once per
-test session (per xdist worker), and every test looks at a real PDF. The CLI is driven in-process
-through Click's CliRunner (`run_cli`); `run_cli_process` and `brochure_command` start the installed
-entry point, for the few tests where the process itself is the point (signals, exit codes, crashes)."""
+"""Shared fixtures and helpers, the one place for them (tests/<stage>/ hold only tests; pdftext.py
+and mailserver.py beside this file): each example leaflet a test looks at is built once per test
+session, shared by the xdist workers (`shared_builds`), and every test looks at a real PDF. The
+CLI is driven in-process through Click's CliRunner (`run_cli`); `run_cli_process` and
+`brochure_command` start the installed entry point, for the few tests where the process itself is
+the point (signals, exit codes, crashes)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -14,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-import brochure
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "clinics"
@@ -102,30 +103,67 @@ def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bot
     return [f"{gap:.1f} mm: page {number} {kind} {text!r}" for gap, number, kind, text in sorted(found)]
 
 
-@dataclass
-class Built:
-    paths: dict[str, Path]  # slug (clinic defaults) or "slug:paper:langs" -> PDF
-    stdout: str             # what `brochure build --all` printed
+class SharedBuilds:
+    """Leaflets built through the CLI once per test session, shared by the xdist workers: the first
+    worker to ask for a build renders it under a lock, any other reads the written PDF. A worker
+    renders only what its tests ask for ("render once, assert many"). Tests read these files and
+    never change them: a test that spoils something spoils a copy in its own tmp_path."""
 
-    def __getitem__(self, key: str) -> Path:
-        return self.paths[key]
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
 
+    def build(self, *args) -> tuple[Path, str]:
+        """`brochure build ARGS --out FOLDER` once: (FOLDER, what it printed)."""
+        name = "-".join("examples" if arg == EXAMPLES else str(arg).removeprefix("--").replace(",", "_")
+                        for arg in args)
+        folder, printed = self.root / name, self.root / f"{name}.stdout"
+        with open(self.root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not printed.exists():
+                result = run_cli("build", *args, "--out", folder)
+                assert result.returncode == 0, result.stderr
+                printed.write_text(result.stdout, encoding="utf-8")
+        return folder, printed.read_text(encoding="utf-8")
 
-VARIANTS = [("al-noor", "letter", "ar,en"), ("harbor-spine", "a4", "en,ar"),
-            ("al-noor", "a4", "ar"), ("harbor-spine", "letter", "en")]
+    def leaflet(self, slug: str, layout: str = "sheet", edition: str = "office", paper: str | None = None,
+                languages: str | None = None) -> Path:
+        """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's)."""
+        options = [("--layout", layout), ("--for", edition), ("--paper", paper), ("--languages", languages)]
+        folder, _ = self.build("--clinic", slug, "--clinics-dir", EXAMPLES,
+                               *[part for option, value in options if value for part in (option, value)])
+        [path] = (folder / slug).glob("*.pdf")
+        return path
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Built:
-    """Every example clinic built once through the CLI (`--all`), plus variants through the API."""
-    out = tmp_path_factory.mktemp("output")
-    result = run_cli("build", "--all", "--clinics-dir", EXAMPLES, "--out", out)
-    assert result.returncode == 0, result.stderr
-    paths = {path.parent.name: path for path in out.glob("*/*.pdf")}
-    for slug, paper, langs in VARIANTS:
-        clinic = brochure.load_clinic(EXAMPLES / slug)
-        pdf = brochure.build_leaflet(clinic, paper=paper, languages=tuple(langs.split(",")))
-        path = out / f"{slug}-{paper}-{langs.replace(',', '-')}.pdf"
-        path.write_bytes(pdf)
-        paths[f"{slug}:{paper}:{langs}"] = path
-    return Built(paths, result.stdout)
+def shared_builds(tmp_path_factory, worker_id) -> SharedBuilds:
+    """The session's shared builds, in the temporary folder all xdist workers of this run share."""
+    base = tmp_path_factory.getbasetemp()
+    return SharedBuilds((base if worker_id == "master" else base.parent) / "shared-builds")
+
+
+class Built:
+    """`brochure build --all` of the example clinics (keys: slug), plus variants (keys:
+    "slug:paper:langs"), each built when a test first asks for it."""
+
+    def __init__(self, builds: SharedBuilds):
+        self.builds = builds
+
+    @property
+    def stdout(self) -> str:
+        """What `brochure build --all` printed."""
+        return self.builds.build("--all", "--clinics-dir", EXAMPLES)[1]
+
+    def __getitem__(self, key: str) -> Path:
+        if ":" in key:
+            slug, paper, languages = key.split(":")
+            return self.builds.leaflet(slug, paper=paper, languages=languages)
+        [path] = (self.builds.build("--all", "--clinics-dir", EXAMPLES)[0] / key).glob("*.pdf")
+        return path
+
+
+@pytest.fixture(scope="session")
+def built(shared_builds) -> Built:
+    """Every example clinic built through the CLI (`--all`), and variants of paper and languages."""
+    return Built(shared_builds)

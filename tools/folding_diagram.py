@@ -26,7 +26,8 @@ NAMES = {
 }
 # No brackets in the Arabic: Noto Naskh has none, and Pillow borrows no glyphs from other fonts.
 HOW = ("Print double-sided, flip on short edge. Fold the flap (5) in first, then the cover (1) over it.\n"
-       "The flap (5 outside, 4 inside) is {narrower} narrower than the other panels, so it nests in the fold.",
+       "The flap (5 outside, 4 inside) is {narrower} narrower than the other panels, "
+       "so it nests in the fold.",
        "اطبع على الوجهين مع القلب على الحافة القصيرة، ثم اطوِ الطية ٥ أولًا والغلاف ١ فوقها.")
 DPI = 40
 

@@ -2,7 +2,21 @@
 # brochure renders with WeasyPrint, which needs Pango (>= 1.44) from the operating system.
 # HarfBuzz-subset makes font subsetting faster and smaller PDFs; WeasyPrint falls back to fontTools
 # without it (and will require it in a future release), so it is installed when possible.
+# With --browser (`make test`): also Debian's Chromium and its driver, for the browser tests of
+# `brochure serve`; without them those tests are skipped (and fail in CI).
 set -u
+if [ "${1:-}" = "--browser" ]; then
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && exit 0
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing Chromium for the browser tests: chromium chromium-driver"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+      >/dev/null && exit 0
+    echo "apt-get could not install: chromium chromium-driver" >&2
+  fi
+  echo "note: the browser tests of brochure serve are skipped without Chromium" \
+       "(Debian/Ubuntu: sudo apt-get install chromium chromium-driver)." >&2
+  exit 0
+fi
 missing=""
 have() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 if command -v ldconfig >/dev/null 2>&1 || [ -x /sbin/ldconfig ]; then

@@ -67,10 +67,13 @@ def pdf_findings(pdf: bytes, file: str, paper: str | None, edition: str) -> list
         return Finding(ERROR, "output", file, field, message, hint)
 
     rebuild = "build it again with this brochure"
-    found = [error(problem, rebuild) for problem in pdfcheck.font_problems(pdfcheck.inspect_pdf(pdf).fonts)]
+    facts = pdfcheck.inspect_pdf(pdf)
+    found = [error(problem, rebuild) for problem in pdfcheck.font_problems(facts.fonts)]
     # pypdf reads the glyphs' own text, where pre-shaped Arabic shows as presentation forms
-    # (pdfium would quietly normalise them, hiding the problem from its users' checks too).
-    if count := pdfcheck.presentation_form_count(pdfcheck.raw_text(pdf)):
+    # (pdfium would quietly normalise them, hiding the problem from its users' checks too). That
+    # reading takes most of a second, so only when the fonts' maps say there may be some to count.
+    if facts.may_hold_presentation_forms and (
+            count := pdfcheck.presentation_form_count(pdfcheck.raw_text(pdf))):
         found.append(error(f"the text layer holds {count} pre-shaped Arabic letters (presentation "
                            "forms): search, copy and screen readers get the wrong characters",
                            "pass Arabic unshaped, then " + rebuild))

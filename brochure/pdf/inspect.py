@@ -44,6 +44,12 @@ def bundled_font_names() -> frozenset[str]:
 class PdfFacts:
     fonts: list[EmbeddedFont]
     mapped_text: str  # every character the fonts' ToUnicode maps give: what copy/paste and search see
+    unmapped_fonts: int = 0  # fonts with no ToUnicode map, whose text a reader must guess
+
+    @property
+    def may_hold_presentation_forms(self) -> bool:
+        """False when no glyph can extract as a presentation form, so reading the text is moot."""
+        return self.unmapped_fonts > 0 or bool(presentation_form_count(self.mapped_text))
 
 
 def inspect_pdf(pdf: bytes) -> PdfFacts:
@@ -51,9 +57,11 @@ def inspect_pdf(pdf: bytes) -> PdfFacts:
     reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, EmbeddedFont] = {}
     mapped: list[str] = []
+    unmapped = 0
     seen: set[int] = set()
 
     def walk(node):
+        nonlocal unmapped
         if isinstance(node, IndirectObject):
             if node.idnum in seen:
                 return
@@ -68,6 +76,8 @@ def inspect_pdf(pdf: bytes) -> PdfFacts:
                 return
             if "/ToUnicode" in node:
                 mapped.append(_cmap_text(node["/ToUnicode"].get_object().get_data()))
+            elif node.get("/Type") == "/Font" and node.get("/Subtype") not in _DESCENDANT_FONTS:
+                unmapped += 1
             for key, value in node.items():
                 if key not in ("/Parent", "/P", "/Contents", "/ToUnicode"):
                     walk(value)
@@ -77,9 +87,10 @@ def inspect_pdf(pdf: bytes) -> PdfFacts:
 
     for page in reader.pages:
         walk(page.get("/Resources"))
-    return PdfFacts(sorted(found.values(), key=lambda f: f.label), "".join(mapped))
+    return PdfFacts(sorted(found.values(), key=lambda f: f.label), "".join(mapped), unmapped)
 
 
+_DESCENDANT_FONTS = ("/CIDFontType0", "/CIDFontType2")  # their Type0 parent holds the ToUnicode map
 _CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
@@ -98,10 +109,6 @@ def _cmap_text(cmap: bytes) -> str:
                 if len(base) == 1 and 0 < count <= 256:
                     text += [chr(ord(base) + i) for i in range(count)]
     return "".join(text)
-
-
-def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
-    return inspect_pdf(pdf).fonts
 
 
 def _program_name(stream) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import pikepdf
 
@@ -67,12 +67,28 @@ def check_shared_leaflets(clinic: Clinic, paper: str | None,
         raise BrochureError(problems)
 
 
-@lru_cache(maxsize=16)
+def _while_files_unchanged(function):
+    """lru_cache, keyed also on the clinic's logo and ICC profile as they are on disk: a Clinic
+    only names those files, and one replaced in place would otherwise keep its old picture in
+    every copy a long-running process (a server, the test suite) makes afterwards."""
+    @lru_cache(maxsize=16)
+    def cached(clinic: Clinic, paper: str, languages: tuple[str, ...], files: tuple):
+        return function(clinic, paper, languages)
+
+    @wraps(function)
+    def keyed(clinic: Clinic, paper: str, languages: tuple[str, ...]):
+        return cached(clinic, paper, languages, tuple(
+            (path, path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (path,)
+            for path in (clinic.logo, clinic.icc_profile) if path is not None))
+    return keyed
+
+
+@_while_files_unchanged
 def _shared_leaflet(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> Leaflet:
     return make_leaflet(clinic, paper, languages, edition="screen")
 
 
-@lru_cache(maxsize=16)
+@_while_files_unchanged
 def _cover_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> covers.CoverTemplate:
     """The personal document with an empty cover, for covers.write_cover to fill in."""
     body = _shared_leaflet(clinic, paper, languages)

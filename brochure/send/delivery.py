@@ -154,10 +154,12 @@ class _MailServer:
         try:
             smtp.login(user, self.settings.password or "")
         except smtplib.SMTPAuthenticationError as exc:
+            smtp.close()  # the batch stops here: no socket left to the garbage collector
             reply = _reply_text(exc.smtp_code, exc.smtp_error)
             raise self._setup_error(f"refused the login for user {user!r} ({reply}); check "
                                     f"{PASSWORD_VARIABLE}") from None
         except smtplib.SMTPNotSupportedError:
+            smtp.close()
             raise self._setup_error("does not accept a login on this connection; check --tls "
                                     "and --smtp-user") from None
         except (OSError, smtplib.SMTPException):

@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections import Counter
 from email import message_from_bytes, policy
+from functools import partial
 from itertools import pairwise
 
 import pytest
@@ -19,12 +20,12 @@ import pytest
 import brochure
 from brochure.config.patients import read_patients
 from brochure.personal.batch import personal_pdf
+from brochure.send import delivery
 from brochure.send.delivery import send_leaflets
 from brochure.send.settings import MailSettings, mail_settings
-
-from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
-from .mailserver import FailOnce, Mailbox, MailServer
-from .pdftext import pdfium_text
+from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
+from tests.mailserver import FailOnce, Mailbox, MailServer
+from tests.pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
 LAYLA = "P-0001,ليلى حسن,layla@example.com,ar,2026-12-02 10:00,د. عمر خليل,"
@@ -184,36 +185,49 @@ def test_an_address_the_server_keeps_putting_off_does_not_stop_the_others(clinic
     assert counts(mailbox) == EVERYONE_ONCE
 
 
-def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path):
+def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path, monkeypatch):
+    """Timed on a clock of the test's own, which only the sender's waits move: a busy machine
+    delays messages and so cannot make this fail, nor pass."""
+    now = [1000.0]
+
+    def wait(seconds):
+        now[0] += seconds
+
+    monkeypatch.setattr(delivery, "Pace", partial(delivery.Pace, clock=lambda: now[0], sleep=wait))
     started = []
 
     def note_time(step, recipient, accepted):
         if step == "MAIL":
-            started.append(time.monotonic())
+            started.append(now[0])
 
     mailbox = Mailbox([note_time])
     with MailServer(mailbox) as server:
         send(clinic, copies, tmp_path, server.port, rate=150)  # one every 0.4 s
     assert len(started) == 3 and len(mailbox.delivered) == 3
-    assert all(later - earlier >= 0.39 for earlier, later in pairwise(started))
+    assert [round(later - earlier, 6) for earlier, later in pairwise(started)] == [0.4, 0.4]
 
 
 # --- the real command, killed mid-batch ----------------------------------------------------------
 
+def send_args(port, *extra) -> list[str]:
+    return ["send", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES), "--patients", "patients.csv",
+            "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--tls", "none",
+            "--rate", str(FAST), *extra]
+
+
 def start_send(folder, port, *extra):
+    """The installed command in a process of its own, to be killed or interrupted."""
     environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_SMTP_PASSWORD"}
     return subprocess.Popen(
-        [*brochure_command(), "send", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES),
-         "--patients", "patients.csv", "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port",
-         str(port), "--tls", "none", "--rate", str(FAST), *extra],
+        [*brochure_command(), *send_args(port, *extra)],
         cwd=folder, env={**environment, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
 def run_send(folder, port, *extra):
-    process = start_send(folder, port, *extra)
-    stdout, stderr = process.communicate(timeout=120)
-    return process.returncode, stdout, stderr
+    """The re-run after a kill, in-process: what it goes on from is the journal the process left."""
+    result = run_cli(*send_args(port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
+    return result.returncode, result.stdout, result.stderr
 
 
 def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> tuple[int, str]:

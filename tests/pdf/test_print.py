@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from .conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
-from .pdftext import pdfium_text
+from tests.conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
+from tests.pdftext import pdfium_text
 
 A4 = (210.0, 297.0)
 LETTER = (215.9, 279.4)
@@ -32,17 +32,22 @@ BUILDS = {  # key: (clinic, layout, edition, paper, languages)
 OFFICE = [key for key, build in BUILDS.items() if build[2] == "office"]
 
 
+class Printed:
+    """The BUILDS, each written by `brochure build` when a test first asks for it."""
+
+    def __init__(self, shared_builds):
+        self.shared_builds = shared_builds
+
+    def __getitem__(self, key: str) -> Path:
+        slug, layout, edition, paper, langs = BUILDS[key]
+        path = self.shared_builds.leaflet(slug, layout, edition, paper, langs)
+        assert path.name == f"{slug}-miss-{layout}-{paper}-{langs.replace(',', '-')}-{edition}.pdf"
+        return path
+
+
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("print")
-    paths = {}
-    for key, (slug, layout, edition, paper, langs) in BUILDS.items():
-        result = run_cli("build", "--clinic", slug, "--clinics-dir", EXAMPLES, "--out", out / key,
-                         "--layout", layout, "--for", edition, "--paper", paper, "--languages", langs)
-        assert result.returncode == 0, result.stderr
-        paths[key] = next((out / key / slug).glob("*.pdf"))
-        assert paths[key].name == f"{slug}-miss-{layout}-{paper}-{langs.replace(',', '-')}-{edition}.pdf"
-    return paths
+def printed(shared_builds) -> Printed:
+    return Printed(shared_builds)
 
 
 def _mm(box):

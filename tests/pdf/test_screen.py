@@ -14,9 +14,8 @@ import brochure
 import brochure.personal.leaflet
 from brochure.config.patients import Patient
 from brochure.personal.leaflet import make_personal_leaflet
-
-from .conftest import EXAMPLES, run_cli
-from .pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
+from tests.conftest import EXAMPLES, run_cli
+from tests.pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
 
 PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
                      "Dr. Omar Haddad", "صائمة من منتصف الليل")
@@ -25,13 +24,10 @@ PATIENT_EN = Patient("P-0043", "John O'Neil", "j@example.com", "en", dt.datetime
 
 
 @pytest.fixture(scope="module")
-def screen(tmp_path_factory):
-    out = tmp_path_factory.mktemp("screen")
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", out,
-                     "--for", "screen")
-    assert result.returncode == 0, result.stderr
+def screen(shared_builds):
+    out, printed = shared_builds.build("--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--for", "screen")
     path = out / "al-noor" / "al-noor-miss-sheet-a4-ar-en-screen.pdf"
-    assert f"{path.stat().st_size / 1024:.0f} KB" in result.stdout  # the size is in the summary
+    assert f"{path.stat().st_size / 1024:.0f} KB" in printed  # the size is in the summary
     return path
 
 

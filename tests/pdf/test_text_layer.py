@@ -13,9 +13,8 @@ from pypdf import PdfReader
 import brochure
 from brochure.pdf import inspect as pdfcheck
 from brochure.render.html import render_pdf
-
-from .conftest import EXAMPLES
-from .pdftext import arabic_letters, as_pdfium_reads_rtl, pdfium_text
+from tests.conftest import EXAMPLES
+from tests.pdftext import arabic_letters, as_pdfium_reads_rtl, pdfium_text
 
 SEED_ARABIC = [
     "ليس لها معنى أو تعريف محدد ولكنها تعني عدم وجود توغل جراحي شديد",

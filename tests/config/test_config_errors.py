@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import copy_clinic, run_cli
+from tests.conftest import copy_clinic, run_cli
 
 
 def build_with(tmp_path, edit, slug="al-noor"):

@@ -16,8 +16,7 @@ from PIL import Image
 
 import brochure
 from brochure.render.html import render_pdf
-
-from .conftest import EXAMPLES, copy_clinic, run_cli
+from tests.conftest import EXAMPLES, copy_clinic, run_cli
 
 
 def spoilt(tmp_path, slug="al-noor", file="clinic.toml", old=None, new=None):

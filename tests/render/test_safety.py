@@ -15,9 +15,8 @@ from brochure.assets import bundled_roots
 from brochure.config.content import load_topic
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.html import leaflet_html, render_pdf
-
-from .conftest import copy_clinic, run_cli
-from .pdftext import pdfium_text
+from tests.conftest import copy_clinic, run_cli
+from tests.pdftext import pdfium_text
 
 
 def test_html_in_a_clinic_name_prints_literally(tmp_path):

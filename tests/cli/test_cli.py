@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from pypdf import PdfReader
 
 from brochure import __version__
-
-from .conftest import EXAMPLES, REPO, copy_clinic, run_cli
+from tests.conftest import EXAMPLES, copy_clinic, run_cli
 
 
 def test_version_is_printed():
@@ -28,10 +25,16 @@ def test_every_command_has_help(command):
     assert len(result.stdout.splitlines()) > 5
 
 
-def test_python_dash_m_runs_the_same_cli():
-    result = subprocess.run([sys.executable, "-m", "brochure", "--version"], capture_output=True,
-                            text=True, cwd=REPO)
-    assert result.returncode == 0 and __version__ in result.stdout
+def test_a_bug_exits_1_with_the_traceback_and_a_request_to_report_it(monkeypatch):
+    def broken(clinics_dir):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("brochure.cli.find_clinics", broken)
+    result = run_cli("list", "--clinics-dir", EXAMPLES)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "RuntimeError: a bug" in result.stderr
+    assert result.stderr.rstrip().endswith("this is a bug in brochure, not something you did. Please "
+                                           "report it with the output above.")
 
 
 def test_build_all_prints_each_path_and_page_count(built):

@@ -13,9 +13,8 @@ import pytest
 
 from brochure.config.patients import read_patients
 from brochure.errors import BrochureError
-
-from .conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
-from .pdftext import pdfium_text
+from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
+from tests.pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
 GOOD = [

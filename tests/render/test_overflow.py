@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import copy_clinic, run_cli
+from tests.conftest import copy_clinic, run_cli
 
 LONG_SECTION = '''[section]
 id = "our-team"

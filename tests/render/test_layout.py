@@ -8,8 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 import brochure
-
-from .conftest import EXAMPLES, MM, drawn_near_the_edge
+from tests.conftest import EXAMPLES, MM, drawn_near_the_edge
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -132,15 +131,14 @@ def test_arabic_number_ranges_read_right_to_left_beside_their_unit(built, key):
 @pytest.mark.parametrize("slug, layout", [("al-noor", "sheet"), ("dar-al-shifa", "sheet"),
                                           ("harbor-spine", "sheet"), ("dar-al-shifa", "bilingual-pages"),
                                           ("harbor-spine", "bilingual-pages")])
-def test_nothing_is_drawn_in_the_side_margins(built, tmp_path, slug, layout):
+def test_nothing_is_drawn_in_the_side_margins(built, shared_builds, slug, layout):
     if layout == "sheet":
         path = built[slug]
-    else:
+    else:  # the clinic's paper and languages, spelled out to share the build with other tests
         clinic = brochure.load_clinic(EXAMPLES / slug)
-        path = tmp_path / "leaflet.pdf"
         # one language per side on A4: harbor-spine's Letter page is too short for its Arabic side
-        # under a 28 pt title (the build says so; tests/test_print.py holds that message)
-        path.write_bytes(brochure.build_leaflet(clinic, paper="a4", layout=layout))
+        # under a 28 pt title (the build says so; tests/pdf/test_print.py holds that message)
+        path = shared_builds.leaflet(slug, layout, "office", "a4", ",".join(clinic.languages))
     # the side margins an office printer may not print (a figure is an SVG, which the text
     # overflow walk of the build does not measure)
     assert drawn_near_the_edge(path, 12, sides=("left", "right")) == []

@@ -9,8 +9,7 @@ import brochure
 from brochure.config.content import load_topic
 from brochure.pdf import inspect as pdfcheck
 from brochure.render.html import leaflet_html, render_pdf
-
-from .conftest import EXAMPLES, copy_clinic, run_cli
+from tests.conftest import EXAMPLES, copy_clinic, run_cli
 
 BUNDLED = {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular", "NotoSans-Bold",
            "Amiri-Regular"}

@@ -9,8 +9,7 @@ import zipfile
 import pytest
 
 import brochure
-
-from .conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO
 
 
 def test_build_leaflet_returns_pdf_bytes():

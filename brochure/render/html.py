@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import cache, partial
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -53,11 +54,15 @@ def _environment() -> Environment:
     return env
 
 
-def no_widow(text: str) -> str:
-    """The last two words joined: a heading or title never ends on one word alone ("(MISS)",
-    "التوغل"), whichever script; two-word headings stay on one line."""
+def no_widow(text: str) -> Markup:
+    """The last two words kept together: a heading or title never ends on one word alone
+    ("(MISS)", "التوغل"), whichever script. A no-wrap span rather than a no-break space, so the
+    text itself (bookmarks, the tagged PDF, copy and paste) keeps its ordinary spaces."""
     head, space, last = text.rpartition(" ")
-    return f"{head}\u00a0{last}" if space and len(last) + len(head) > 0 else text
+    if not space:
+        return Markup(escape(text))
+    before, space, second = head.rpartition(" ")
+    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(before, space, second, last)
 
 
 def section_blocks(section, lang: str) -> list[tuple[str, object]]:
@@ -220,9 +225,9 @@ TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
 def _title_measures(paper: str, edition: str, logo: bool) -> dict:
     """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css)."""
     inner = balance.text_width(paper) - 12  # the masthead's padding
-    # the office card: 10.5 mm at the edge, 5 at the fold, 3 inside the card each side; press:
+    # the office card: 10.5 mm at the edge, 5 at the fold, 2 inside the card each side; press:
     # the panel grows by the bleed and 1.5 mm past the fold, its padding by as much and 5 mm
-    cover = balance.panel_widths(paper)["cover"] - (21.5 if edition == "office" else 10.0)
+    cover = balance.panel_widths(paper)["cover"] - (19.5 if edition == "office" else 10.0)
     return {"pair": {"en": inner * 0.49, "ar": inner * 0.51 - 4}, "single": inner - (32 if logo else 0),
             "cover": cover}
 

@@ -29,8 +29,8 @@ def width_mm(text: str, lang: str, size_pt: float, bold: bool = True) -> float:
 
 
 def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
-    """`text` broken into balanced lines no wider than `measure_mm`, as HTML (words of a line
-    joined by no-break spaces, lines by <br>). Text too long to balance is returned unbroken."""
+    """`text` broken into balanced lines no wider than `measure_mm`, as HTML (each line a no-wrap
+    span, the lines joined by <br>). Text too long to balance is returned unbroken."""
     words = text.split()
     if len(words) < 2 or len(words) > 12:
         return Markup(escape(text))
@@ -52,4 +52,5 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
             break
     if best is None:
         return Markup(escape(text))
-    return Markup("<br>").join(Markup(escape(line.replace(" ", "\u00a0"))) for line in best[1])
+    # each line a no-wrap span, a space before each break: the text keeps its ordinary spaces
+    return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in best[1])

@@ -17,7 +17,7 @@ from tests.pdftext import pdfium_text
 BUILDS = [
     *[("dar-al-shifa", "sheet", "office", "a4", langs) for langs in ("ar,en", "en,ar", "ar", "en")],
     *[("dar-al-shifa", "trifold", "office", "a4", langs) for langs in ("ar,en", "en,ar", "ar", "en")],
-    *[("harbor-spine", "trifold", "press", "letter", langs) for langs in ("en,ar",)],
+    *[("harbor-spine", "trifold", "press", paper, "en,ar") for paper in ("letter", "a4")],
     *[("dar-al-shifa", "bilingual-pages", "office", "a4", langs) for langs in ("ar,en", "en,ar")],
     ("dar-al-shifa", "sheet", "screen", "a4", "ar,en"),
     ("harbor-spine", "sheet", "office", "letter", "en,ar"),  # needs tighter spacing
@@ -98,7 +98,9 @@ def test_no_side_or_panel_is_over_40_percent_empty_when_spacing_was_tightened(le
     assert leaflet.fill, "the fill of every side or panel is reported"
     assert all(0 <= share <= 1 for share in leaflet.fill.values())
     if leaflet.density != "normal":
-        assert min(leaflet.fill.values()) >= 0.6, leaflet.fill
+        # the tri-fold's cover holds the title alone by design: no section may move onto it
+        movable = [share for where, share in leaflet.fill.items() if where != "cover"]
+        assert min(movable) >= 0.6, leaflet.fill
 
 
 def test_fill_names_every_panel_of_a_trifold_and_every_side_of_a_sheet(leaflets):

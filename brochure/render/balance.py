@@ -1,7 +1,8 @@
 """The layout step: which whole section goes in which column, on which side of the sheet, in
-which tri-fold panel. Sections are measured once as WeasyPrint sets them (brochure/render/
-leaflet.py), then split in reading order where the columns or panels come out most even; spacing
-is tightened only when no split fits. Plain geometry and arithmetic: nothing here renders."""
+which tri-fold panel, and the units it moves (sections, their blocks, each language's part).
+Sections are measured once as WeasyPrint sets them (brochure/render/leaflet.py), then split in
+reading order where the columns or panels come out most even; spacing is tightened only when no
+split fits. Plain geometry and arithmetic: nothing here renders."""
 
 from __future__ import annotations
 
@@ -136,3 +137,75 @@ def estimated_panels(items: list[str]) -> dict[str, tuple[str, ...]]:
     as many to each panel."""
     share = -(-len(items) // len(TRIFOLD_READING))
     return {role: tuple(items[i * share:(i + 1) * share]) for i, role in enumerate(TRIFOLD_READING)}
+
+
+def section_blocks(section, lang: str) -> list[tuple[str, object]]:
+    """A section's text in one language as blocks a panel may end between: its paragraphs, its
+    list (whole), its closing paragraphs."""
+    text = section[lang]
+    return [*(("p", p) for p in text.paragraphs), *([("items", text.items)] if text.items else []),
+            *(("p", p) for p in text.closing)]
+
+
+def pair_blocks(section, languages) -> int:
+    """How many side-by-side rows a section takes: its most blocks in any language, at least one."""
+    return max(1, *(len(section_blocks(section, lang)) for lang in languages))
+
+
+def block_starts(section, new_side, measuring: bool) -> set[int]:
+    """The blocks of a section that start a row of their own: every one on the measuring page,
+    else only the one the back of the sheet begins with (fewer rows lay out faster)."""
+    count = pair_blocks(section, ("en", "ar"))
+    return {block for block in range(1, count)
+            if measuring or f"section-{section.id}-{block}" in new_side}
+
+
+def pair_rows(sections, languages) -> list[tuple[str, bool]]:
+    """The bilingual sheet's rows in reading order, as element ids, each with whether it carries
+    on the section of the row before (macros.html.j2 section_pair; sheet.html.j2)."""
+    rows = []
+    for section in sections:
+        rows += [(f"section-{section.id}" + (f"-{block}" if block else ""), block > 0)
+                 for block in range(pair_blocks(section, languages))]
+        rows += [("figure-incisions", False)] if section.figure else []
+    return [*rows, ("contact", False), ("disclaimer", False)]
+
+
+def single_cells(sections) -> list[str]:
+    """One language's cells in reading order: the figure after the text it illustrates."""
+    cells = []
+    for section in sections:
+        cells += [section.id, "figure"] if section.figure else [section.id]
+    return [*cells, "contact", "small-print"]
+
+
+def trifold_items(sections, languages: tuple[str, ...]) -> list[str]:
+    """What the tri-fold's reading panels carry, in reading order (balance.TRIFOLD_READING): each
+    language of a section on its own, block by block ("what@en#0" is the heading and the first
+    paragraph), so a panel can end between two languages or, failing that, between two blocks."""
+    items = []
+    for section in sections:
+        items += [f"{section.id}@{lang}#{block}" for lang in languages
+                  for block in range(len(section_blocks(section, lang)) or 1)]
+        items += ["figure"] if section.figure else []
+    return [*items, "disclaimer"]  # the disclaimer closes the main reading
+
+
+def estimated_columns(sections, lang: str) -> list[list[str]]:
+    """Two columns on one side, split where their estimated heights come out closest: the layout
+    before anything is measured (balance.py measures and does better)."""
+    cells = single_cells(sections)
+    by_id = {section.id: section for section in sections}
+    per_line = {"en": 44, "ar": 50}[lang]  # rough characters per line in one of two columns
+
+    def height(cell) -> float:
+        if cell not in by_id:
+            return {"contact": 12.0, "small-print": 7.0, "figure": 11.0}[cell]
+        text = by_id[cell][lang]
+        return 2.2 + sum(-(-len(line) // per_line) for line in
+                         (*text.paragraphs, *text.items, *text.closing))
+
+    heights = [height(cell) for cell in cells]
+    total = sum(heights)
+    cut = min(range(1, len(cells)), key=lambda i: abs(total - 2 * sum(heights[:i])))
+    return [cells[:cut], cells[cut:]]

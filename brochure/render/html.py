@@ -11,7 +11,6 @@ from dataclasses import replace
 from functools import cache, partial
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -46,72 +45,12 @@ def _environment() -> Environment:
     env.filters["dir"] = direction_of
     env.filters["arabic_digits"] = arabic_digits
     env.filters["nb"] = keep_numbers_with_words
-    env.filters["no_widow"] = no_widow
-    env.globals["section_blocks"] = section_blocks
-    env.globals["pair_blocks"] = pair_blocks
-    env.globals["block_starts"] = block_starts
+    env.filters["no_widow"] = typeset.no_widow
+    env.globals["section_blocks"] = balance.section_blocks
+    env.globals["pair_blocks"] = balance.pair_blocks
+    env.globals["block_starts"] = balance.block_starts
     env.filters["balanced"] = typeset.balanced
     return env
-
-
-def no_widow(text: str) -> Markup:
-    """The last two words kept together: a heading or title never ends on one word alone
-    ("(MISS)", "التوغل"), whichever script. A no-wrap span rather than a no-break space, so the
-    text itself (bookmarks, the tagged PDF, copy and paste) keeps its ordinary spaces."""
-    head, space, last = text.rpartition(" ")
-    if not space:
-        return Markup(escape(text))
-    before, space, second = head.rpartition(" ")
-    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(before, space, second, last)
-
-
-def section_blocks(section, lang: str) -> list[tuple[str, object]]:
-    """A section's text in one language as blocks a panel may end between: its paragraphs, its
-    list (whole), its closing paragraphs."""
-    text = section[lang]
-    return [*(("p", p) for p in text.paragraphs), *([("items", text.items)] if text.items else []),
-            *(("p", p) for p in text.closing)]
-
-
-def pair_blocks(section, languages) -> int:
-    """How many side-by-side rows a section takes: its most blocks in any language, at least one."""
-    return max(1, *(len(section_blocks(section, lang)) for lang in languages))
-
-
-def block_starts(section, new_side, measuring: bool) -> set[int]:
-    """The blocks of a section that start a row of their own: every one on the measuring page,
-    else only the one the back of the sheet begins with (fewer rows lay out faster)."""
-    count = pair_blocks(section, ("en", "ar"))
-    return {block for block in range(1, count)
-            if measuring or f"section-{section.id}-{block}" in new_side}
-
-
-def pair_rows(sections, languages) -> list[tuple[str, bool]]:
-    """The bilingual sheet's rows in reading order, as element ids, each with whether it carries
-    on the section of the row before (macros.html.j2 section_pair; sheet.html.j2)."""
-    rows = []
-    for section in sections:
-        rows += [(f"section-{section.id}" + (f"-{block}" if block else ""), block > 0)
-                 for block in range(pair_blocks(section, languages))]
-        rows += [("figure-incisions", False)] if section.figure else []
-    return [*rows, ("contact", False), ("disclaimer", False)]
-
-
-def _list_columns(measure: dict, items: list[str], lang: str) -> int | None:
-    """Five or more short items in two columns (the first half in the first), or None for one.
-    Each column as wide as its longest item needs (the dot's 5 mm included, 4 % between them);
-    when both do not fit the narrowest column the section can land in, the first gives way
-    (down to 40 %) so that it is the longer items that wrap, never short ones beside empty space.
-    Returns the first column's share of the width in percent."""
-    half = (len(items) + 1) // 2
-    if len(items) < 5 or max(map(len, items)) > 34:
-        return None
-    size = 14 if lang == "ar" else 12
-    need = [100 * (max(typeset.width_mm(item, lang, size, bold=False) for item in column) + 6)
-            / measure[lang] for column in (items[:half], items[half:])]
-    if sum(need) <= 96:
-        return round(96 * need[0] / sum(need))
-    return round(96 - need[1]) if 96 - need[1] >= 40 else None
 
 
 _font_config_lock = threading.Lock()
@@ -154,6 +93,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     sections = topic.sections + clinic.extra_sections
     by_id = {section.id: section for section in sections}
     plan = plan or {}
+    columns = typeset.column_measure(paper, edition, layout, len(languages))  # the narrowest, in mm
     context = {
         "layout": layout,
         "edition": edition,
@@ -180,19 +120,20 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "topic": topic,
         "sections": sections,
         "single_sides": {lang: _sides(plan.get("single", {}).get(lang) or
-                                      _estimated_columns(sections, lang), by_id)
+                                      balance.estimated_columns(sections, lang), by_id)
                          for lang in languages},
         "trifold": _trifold(paper, edition, from_right, plan.get("trifold") or
-                            balance.estimated_panels(trifold_items(sections, languages)), by_id)
+                            balance.estimated_panels(balance.trifold_items(sections, languages)), by_id)
                     if layout == "trifold" else None,
-        "measure": {"cells": [by_id.get(cell, cell) for cell in single_cells(sections)],
+        "measure": {"cells": [by_id.get(cell, cell) for cell in balance.single_cells(sections)],
                     "panel_items": [_panel_item(item, by_id) for item in
-                                    (*trifold_items(sections, languages), *balance.TRIFOLD_FIXED["back"])],
+                                    (*balance.trifold_items(sections, languages),
+                                     *balance.TRIFOLD_FIXED["back"])],
                     "column_mm": balance.column_width(paper), "text_mm": balance.text_width(paper),
                     "panel_mm": figure_width} if measure else None,
-        "title": {"pt": TITLE_PT, "mm": _title_measures(paper, edition, bool(clinic.logo))},
-        "contact_fits": partial(_contact_fits, _column_measure(paper, edition, layout, len(languages))),
-        "list_columns": partial(_list_columns, _column_measure(paper, edition, layout, len(languages))),
+        "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},
+        "contact_fits": partial(typeset.contact_fits, columns),
+        "list_columns": partial(typeset.list_columns, columns),
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
@@ -217,55 +158,6 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     template = "screen" if edition == "screen" else layout
     template = "measure" if measure and not bilingual_rows else template
     return _environment().get_template(f"{template}.html.j2").render(context)
-
-
-TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
-
-
-def _title_measures(paper: str, edition: str, logo: bool) -> dict:
-    """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css)."""
-    inner = balance.text_width(paper) - 12  # the masthead's padding
-    # the office card: 10.5 mm at the edge, 5 at the fold, 2 inside the card each side; press:
-    # the panel grows by the bleed and 1.5 mm past the fold, its padding by as much and 5 mm
-    cover = balance.panel_widths(paper)["cover"] - (19.5 if edition == "office" else 10.0)
-    return {"pair": {"en": inner * 0.49, "ar": inner * 0.51 - 4}, "single": inner - (32 if logo else 0),
-            "cover": cover}
-
-
-def _column_measure(paper: str, edition: str, layout: str, count: int) -> dict[str, float]:
-    """The narrowest column a section or the contact block can land in, per language, in mm."""
-    if layout == "trifold":
-        return dict.fromkeys(("en", "ar"), balance.trifold_figure_width(paper, edition))
-    if layout == "sheet" and count == 2 and edition != "screen":
-        return {"en": balance.text_width(paper) * 0.43, "ar": balance.text_width(paper) * 0.527}
-    return dict.fromkeys(("en", "ar"), balance.column_width(paper))
-
-
-def _contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
-    """A bold label and a Latin address (12.5 pt beside Naskh) on one line of the column."""
-    width = typeset.width_mm(label, lang, 14 if lang == "ar" else 12) \
-        + typeset.width_mm(address, "en", 12.5 if lang == "ar" else 12, bold=False)
-    return width <= measure[lang] - 1
-
-
-def single_cells(sections) -> list[str]:
-    """One language's cells in reading order: the figure after the text it illustrates."""
-    cells = []
-    for section in sections:
-        cells += [section.id, "figure"] if section.figure else [section.id]
-    return [*cells, "contact", "small-print"]
-
-
-def trifold_items(sections, languages: tuple[str, ...]) -> list[str]:
-    """What the tri-fold's reading panels carry, in reading order (balance.TRIFOLD_READING): each
-    language of a section on its own, block by block ("what@en#0" is the heading and the first
-    paragraph), so a panel can end between two languages or, failing that, between two blocks."""
-    items = []
-    for section in sections:
-        items += [f"{section.id}@{lang}#{block}" for lang in languages
-                  for block in range(len(section_blocks(section, lang)) or 1)]
-        items += ["figure"] if section.figure else []
-    return [*items, "disclaimer"]  # the disclaimer closes the main reading
 
 
 def _panel_item(name: str, by_id: dict):
@@ -346,26 +238,6 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
     return {"width_mm": round(width, 3), "caption": caption, "bars": bars, "inches": inches,
             "centimetres": centimetres, "line": (min(ends), max(ends)), "beside": beside,
             "bar_side": "right" if from_right else "left", "bar_lang": lang}
-
-
-def _estimated_columns(sections, lang: str) -> list[list[str]]:
-    """Two columns on one side, split where their estimated heights come out closest: the layout
-    before anything is measured (balance.py measures and does better)."""
-    cells = single_cells(sections)
-    by_id = {section.id: section for section in sections}
-    per_line = {"en": 44, "ar": 50}[lang]  # rough characters per line in one of two columns
-
-    def height(cell) -> float:
-        if cell not in by_id:
-            return {"contact": 12.0, "small-print": 7.0, "figure": 11.0}[cell]
-        text = by_id[cell][lang]
-        return 2.2 + sum(-(-len(line) // per_line) for line in
-                         (*text.paragraphs, *text.items, *text.closing))
-
-    heights = [height(cell) for cell in cells]
-    total = sum(heights)
-    cut = min(range(1, len(cells)), key=lambda i: abs(total - 2 * sum(heights[:i])))
-    return [cells[:cut], cells[cut:]]
 
 
 def _format_date(date, language: str) -> str:

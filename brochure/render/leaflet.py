@@ -11,7 +11,8 @@ from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
 from brochure.render import balance
-from brochure.render.html import DENSITIES, leaflet_html, pair_rows, render_pdf, single_cells, trifold_items
+from brochure.render.balance import pair_rows, single_cells, trifold_items
+from brochure.render.html import DENSITIES, leaflet_html, render_pdf
 
 
 @dataclass(frozen=True)

@@ -91,21 +91,23 @@ def page_height(paper: str, edition: str) -> float:
     return PAPER[paper]["height_mm"] - SIDE_MARGINS_MM[0] - bottom
 
 
-def split(heights: list[float], capacities: list[float], gap: float,
+def split(heights: list[float], capacities: list[float], leads: list[float] | None = None,
           continues: list[bool] | None = None) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
-    so that each run, with `gap` between its items, fits its capacity. Of the cuts that fit: the
-    fewest that fall inside a section (`continues[i]`: item i carries on the section of item
-    i - 1), then the most even (the fullest run least full). None when no cut fits."""
+    so that each run fits its capacity; each height includes the item's top margin (`leads`),
+    which the first item of a run does not take. Of the cuts that fit: the fewest that fall inside
+    a section (`continues[i]`: item i carries on the section of item i - 1), then the most even
+    (the fullest run least full). None when no cut fits."""
     count, runs = len(heights), len(capacities)
     continues = continues or [False] * count
+    leads = leads or [0.0] * count
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
         bounds = (0, *cuts, count)
         fills = []
         for run, capacity in enumerate(capacities):
             items = heights[bounds[run]:bounds[run + 1]]
-            used = sum(items) + gap * max(0, len(items) - 1)
+            used = sum(items) - (leads[bounds[run]] if items else 0.0)
             if used > capacity:
                 break
             fills.append(used / capacity)
@@ -171,11 +173,15 @@ def pair_rows(sections, languages) -> list[tuple[str, bool]]:
     return [*rows, ("contact", False), ("disclaimer", False)]
 
 
-def single_cells(sections) -> list[str]:
-    """One language's cells in reading order: the figure after the text it illustrates."""
+def single_cells(sections, lang: str | None = None) -> list[str]:
+    """One language's cells in reading order, the figure after the text it illustrates. With
+    `lang`, each section block by block ("what#0" is its heading and first paragraph), so that
+    a column may end between two blocks; without, whole sections."""
     cells = []
     for section in sections:
-        cells += [section.id, "figure"] if section.figure else [section.id]
+        cells += ([f"{section.id}#{block}" for block in range(len(section_blocks(section, lang)) or 1)]
+                  if lang else [section.id])
+        cells += ["figure"] if section.figure else []
     return [*cells, "contact", "small-print"]
 
 

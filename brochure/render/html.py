@@ -125,7 +125,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "trifold": _trifold(paper, edition, from_right, plan.get("trifold") or
                             balance.estimated_panels(balance.trifold_items(sections, languages)), by_id)
                     if layout == "trifold" else None,
-        "measure": {"cells": [by_id.get(cell, cell) for cell in balance.single_cells(sections)],
+        "measure": {"cells": {lang: [_cell(name, by_id) for name in balance.single_cells(sections, lang)]
+                              for lang in languages},
                     "panel_items": [_panel_item(item, by_id) for item in
                                     (*balance.trifold_items(sections, languages),
                                      *balance.TRIFOLD_FIXED["back"])],
@@ -168,10 +169,29 @@ def _panel_item(name: str, by_id: dict):
     return {"section": by_id[section], "lang": lang, "block": int(block)}
 
 
+def _cell(name: str, by_id: dict):
+    """A cell by name: "what#1" is the second block of section "what", alone."""
+    section, _, block = name.partition("#")
+    if not block:
+        return by_id.get(name, name)
+    return {"section": by_id[section], "start": int(block), "stop": int(block) + 1}
+
+
 def _sides(columns: list[list[str]], by_id: dict) -> list[list[list]]:
-    """Columns (two per side, the reading-start one first) as the template's cells."""
-    cells = [[by_id.get(cell, cell) for cell in column] for column in columns]
-    return [cells[i:i + 2] for i in range(0, len(cells), 2)]
+    """Columns (two per side, the reading-start one first) as the template's cells: a whole
+    section, the figure, the contact or the small print, or a run of one section's blocks."""
+    def cells(column):
+        out = []
+        for cell in (_cell(name, by_id) for name in column):
+            if isinstance(cell, dict) and out and isinstance(out[-1], dict) \
+                    and out[-1]["section"] is cell["section"]:
+                out[-1]["stop"] = cell["stop"]  # the next block of the same section
+            else:
+                out.append(cell)
+        return out
+
+    laid = [cells(column) for column in columns]
+    return [laid[i:i + 2] for i in range(0, len(laid), 2)]
 
 
 def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: dict) -> dict:

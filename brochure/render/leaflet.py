@@ -124,18 +124,19 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
-        heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                             box_ids=rows).heights
+        measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                              box_ids=rows)
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
-        runs = balance.split([heights[row] for row in rows], [page] * PAGES[layout], 0, list(continues))
+        runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
+                             [measured.leads[row] for row in rows], list(continues))
         if runs is None:
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
     if layout == "trifold":
         return _trifold_plan(html, clinic, trifold_items(sections, languages), languages[0], paper,
                              edition, roots, stylesheets, best_effort)
-    cells = single_cells(sections)
-    ids = {lang: [_cell_id(cell, lang) for cell in cells] for lang in languages}
+    cells = {lang: single_cells(sections, lang) for lang in languages}
+    ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
     measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
                           box_ids=(*masthead.values(), *(i for lang in languages for i in ids[lang])))
@@ -145,20 +146,19 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     plan = {}
     for lang in languages:
         heights = [measured.heights[i] for i in ids[lang]]
+        leads = [measured.leads[i] for i in ids[lang]]
+        continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
         first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM
         for sides in range(1, most + 1):
-            # a column's first cell has no gap above it: the measured heights all include one
-            capacities = [first + balance.CELL_GAP_MM * MM] * 2 \
-                + [page + balance.CELL_GAP_MM * MM] * 2 * (sides - 1)
-            runs = balance.split(heights, capacities, 0)
+            capacities = [first] * 2 + [page] * 2 * (sides - 1)
+            runs = balance.split(heights, capacities, leads, continues)
             if runs is not None:
-                plan[lang] = [[cells[i] for i in run] for run in runs]
                 break
         else:
             if not best_effort:
                 return None
             runs = balance.greedy(heights, capacities)  # what is left over shows where it spills
-            plan[lang] = [[cells[i] for i in run] for run in runs]
+        plan[lang] = [[cells[lang][i] for i in run] for run in runs]
     return {"single": plan}
 
 
@@ -168,17 +168,19 @@ def _trifold_plan(html, clinic, items, primary, paper, edition, roots, styleshee
     disclaimer, the last of them, moves to the back panel when only that makes them fit."""
     back = balance.TRIFOLD_FIXED["back"]
     ids = [_item_id(item, primary) for item in items]
-    heights = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                         box_ids=(*ids, *back)).heights
-    capacity = (balance.trifold_panel_height(paper, edition) + balance.CELL_GAP_MM - balance.SLACK_MM) * MM
+    measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                          box_ids=(*ids, *back))
+    heights, leads = measured.heights, measured.leads
+    capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
     panels = len(balance.TRIFOLD_READING)
-    back_used = sum(heights[item] for item in back)
+    back_used = sum(heights[item] for item in back) - leads[back[0]]
     for reading in (items, items[:-1] if back_used + heights[ids[-1]] <= capacity else None):
         if reading is None:
             continue
         continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
-        runs = balance.split([heights[_item_id(item, primary)] for item in reading], [capacity] * panels,
-                             0, continues)
+        reading_ids = [_item_id(item, primary) for item in reading]
+        runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
+                             [leads[i] for i in reading_ids], continues)
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
                     for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
@@ -197,8 +199,10 @@ def _row_id(cell: str) -> str:
 
 
 def _cell_id(cell: str, lang: str) -> str:
-    """The element id of one language's cell on the measuring page (macros.html.j2 language_cell)."""
-    return f"{_row_id(cell)}-{lang}"
+    """The element id of one language's cell on the measuring page (macros.html.j2 language_cell):
+    "what#0" is section-what-LANG, "what#2" section-what-LANG-2."""
+    section, _, block = cell.partition("#")
+    return f"{_row_id(section)}-{lang}" + (f"-{block}" if block not in ("", "0") else "")
 
 
 def _item_id(item: str, primary: str) -> str:

@@ -24,6 +24,7 @@ class Rendered:
     # pt from the top left of their page
     boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
     heights: dict[str, float] = field(default_factory=dict)  # the same elements' margin boxes, pt
+    leads: dict[str, float] = field(default_factory=dict)    # and their top margins, pt
     # how full each side of the sheet (page 1, page 2...) or tri-fold panel is, 0 to 1
     fill: dict[str, float] = field(default_factory=dict)
 
@@ -33,6 +34,7 @@ def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     overflows: list[str] = []
     found: dict[str, tuple[float, float, float, float]] = {}
     heights: dict[str, float] = {}
+    leads: dict[str, float] = {}
     fill: dict[str, float] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
@@ -45,13 +47,14 @@ def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
                     box.content_box_x(), box.content_box_y(), box.width, box.height))
                 # what the element takes from its column, spacing included
                 heights[element.get("id")] = box.margin_height() * PX_TO_PT
+                leads[element.get("id")] = box.margin_top * PX_TO_PT
         _find_overflow(paper, None, "page margin", number, overflows,
                        (paper.content_box_x(), paper.content_box_x() + paper.width))
         panels = _panel_fill(paper, number, overflows)
         fill |= panels or {f"page {number}": _side_fill(paper)}
     return Rendered(pdf=b"", page_count=len(document.pages), section_pages=section_pages,
                     overflows=overflows, boxes=found, heights=heights,
-                    fill=fill)
+                    leads=leads, fill=fill)
 
 
 def descendants(box):

@@ -76,9 +76,9 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
         raise BrochureError(problems)
     pdf = rendered.pdf
     if press:
-        # fold marks where the outside's folds are (prepress marks one set for every page)
-        outside = balance.trifold_sides(paper, languages[0] == "ar")[0]
-        folds = tuple(fold / PAPER[paper]["height_mm"] for fold in outside.folds_mm) \
+        # fold marks where each side's folds are: the narrower flap moves them, mirrored overleaf
+        folds = tuple(tuple(fold / PAPER[paper]["height_mm"] for fold in side.folds_mm)
+                      for side in balance.trifold_sides(paper, languages[0] == "ar")) \
             if layout == "trifold" else ()
         pdf = prepress.finish_for_press(pdf, folds)
     warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()

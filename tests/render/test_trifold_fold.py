@@ -81,3 +81,23 @@ def test_cover_is_title_name_and_purpose_only_and_back_names_the_clinic(trifolds
     assert "Minimally" in cover and "Harbor Spine Institute" in cover
     assert "What is MISS" not in cover and "Contact" not in cover  # nothing the reader must read
     assert "Harbor Spine Institute" in back and "Contact us" in back
+
+
+@pytest.mark.parametrize("paper, langs", [("letter", "en,ar"), ("a4", "ar,en")])
+def test_press_fold_marks_sit_on_each_sides_own_folds(paper, langs):
+    """Outside the trim, above and below: the outside's fold marks where the outside folds, the
+    inside's where the inside does (the narrower flap moves them, mirrored overleaf)."""
+    import pikepdf
+
+    clinic = brochure.load_clinic(EXAMPLES / "dar-al-shifa")
+    pdf = brochure.build_leaflet(clinic, paper, tuple(langs.split(",")), layout="trifold", edition="press")
+    with pikepdf.open(io.BytesIO(pdf)) as raw:
+        trims = [[float(v) for v in page.obj.TrimBox] for page in raw.pages]
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page, (x0, _, _, y1), folds in zip(document.pages, trims, FOLDS[paper, langs], strict=True):
+            top = float(page.height) - y1  # the trim's top edge, from the top of the sheet
+            # the fold marks: vertical strokes above the trim, away from its corners
+            marks = sorted({round((line["x0"] - x0) / MM, 1) for line in page.lines
+                            if abs(line["x0"] - line["x1"]) < 0.1 and line["bottom"] < top
+                            and 5 * MM < line["x0"] - x0 < float(page.width) - 2 * x0 - 5 * MM})
+            assert marks == pytest.approx(list(folds), abs=0.15)

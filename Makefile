@@ -42,6 +42,7 @@ docs: $(STAMP)
 	$(BIN)/python tools/folding_diagram.py
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'  # Typst, measured beside personal copies
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_build.py

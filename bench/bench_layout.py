@@ -33,6 +33,7 @@ from brochure.config.content import load_topic
 from brochure.render import html as brochure_html
 from brochure.render.leaflet import fitted
 from brochure.render.pages import descendants
+from brochure.weasy import page_box
 
 DEMO_CLINIC = Path("clinics/al-noor")
 TARGET_RATIO = 1.5
@@ -97,7 +98,7 @@ def _fonts():
 
 def uses_grid(document) -> bool:
     return any(getattr(box, "style", None) is not None and "grid" in box.style["display"]
-               for page in document.pages for box in descendants(page._page_box))
+               for page in document.pages for box in descendants(page_box(page)))
 
 
 def bench(repeat: int) -> None:

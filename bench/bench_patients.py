@@ -1,47 +1,61 @@
-"""Personalised copies per second: brochure's way (the shared leaflet and a blank cover rendered
-once, then per patient only its lines set into that cover) against the plain way (the same
-document's HTML given to bare WeasyPrint, one render per patient), on this machine, in one process.
+"""Personalised copies per second, side by side with Typst, and the memory a batch takes.
 
-Every copy is a tagged PDF/UA-1 with the patient's details in its structure tree; every 50th
-fast copy is checked for that after the timing: the name and the English appointment must be the
-text of structure elements tagged with their language. `make bench` runs this after bench_build.py.
+1. **Marginal copies/s**: a batch of 520 minus a batch of 20 (so the per-clinic start, the shared
+   copy rendered once, does not count), each copy a full tagged PDF/UA-1 written to disk through
+   `brochure.personal.batch.write_copies` in one process. Typst (the `typst` package, the `[bench]`
+   extra) with one reused Compiler makes a comparable one-page personalised bilingual leaflet in
+   the same bundled fonts, tagged, for the same patients, written the same way, in the same run.
+   Every 50th brochure copy is then checked: the patient's name and English appointment are text
+   of structure elements tagged with their language. The largest copy must stay <= 150 KB.
+2. **Memory** (`--memory`): peak RSS of `brochure build --patients` for 1,000 and 10,000 rows
+   (`--rows` to change; 100000 must run), each in its own process. Target: 10,000 within 10 % of
+   1,000.
+
+`make bench` runs this after bench_build.py (speed only; add --memory for the second part).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
-import weasyprint
 
 import brochure
-from brochure.assets import templates_dir
+from brochure.assets import fonts_dir
 from brochure.bidi import direction_of
-from brochure.config.content import load_topic
 from brochure.config.patients import Patient
-from brochure.personal.leaflet import SCREEN, make_personal_leaflet
-from brochure.render.html import format_appointment, leaflet_html
+from brochure.files import write_atomically
+from brochure.personal.batch import write_copies
+from brochure.render.html import format_appointment
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = ["فاطمة الزهراء", "John O'Neil", "عبد الرحمن بن خالد", "Mary-Jane Watson", "ليلى حسن"]
+NOTES = ["Bring your scans", "اتصل على 050-123-4567 قبل يوم\nصائم من منتصف الليل",
+         "Email care@alnoor-spine.example, file MRN-004521", None]
+SMALL, LARGE = 20, 520
 
 
-def patients(count: int):
+def patients(count: int, offset: int = 0):
     start = dt.datetime(2026, 12, 7, 8, 0)
-    for number in range(count):
-        yield Patient(f"P-{number:04d}", NAMES[number % len(NAMES)], f"p{number}@example.com",
+    for number in range(offset, offset + count):
+        yield Patient(f"P-{number:06d}", NAMES[number % len(NAMES)], f"p{number}@example.com",
                       "ar" if number % 2 == 0 else "en", start + dt.timedelta(minutes=20 * number),
-                      "Dr. Omar Haddad" if number % 3 else None, "Bring your scans" if number % 4 else None)
+                      "Dr. Omar Haddad" if number % 3 else None, NOTES[number % len(NOTES)])
 
 
 def is_tagged_with_details(pdf: bytes, patient: Patient) -> bool:
-    """A tagged PDF/UA-1 whose cover's structure elements hold the patient's name (tagged with
-    its language) and English appointment, as text a reader extracts."""
+    """A tagged PDF/UA-1 whose personal blocks' structure elements hold the patient's name
+    (tagged with its language) and English appointment, as text a reader extracts."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         by_mark: dict[int, str] = {}
         for char in document.pages[0].chars:
@@ -53,15 +67,16 @@ def is_tagged_with_details(pdf: bytes, patient: Patient) -> bool:
         if not document.Root.MarkInfo.Marked or document.open_metadata().get("pdfuaid:part") != "1":
             return False
 
-        def walk(element):
+        def walk(element, language):
+            language = str(element.get("/Lang", language))
             kids = element.get("/K")
             for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
                 if isinstance(kid, int):
-                    tagged.add((str(element.get("/Lang", "")), by_mark.get(kid, "")))
+                    tagged.add((language, by_mark.get(kid, "")))
                 elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    walk(kid)
+                    walk(kid, language)
 
-        walk(document.Root.StructTreeRoot.K[0].K[0])  # the cover
+        walk(document.Root.StructTreeRoot.K[0], "")
     # pdfplumber gives right-to-left text in drawing order
     name = patient.name[::-1] if name_language == "ar" else patient.name
     appointment = format_appointment(patient.appointment, "en")
@@ -69,40 +84,142 @@ def is_tagged_with_details(pdf: bytes, patient: Patient) -> bool:
     return (name_language, name) in tagged and appointment in texts
 
 
+def brochure_batch(clinic, count: int, offset: int, out: Path) -> tuple[float, int]:
+    """A batch as `build --patients` makes it, from cold: the shared copies rendered first."""
+    from brochure.personal import leaflet
+
+    leaflet._copy_template.cache_clear()
+    start = time.perf_counter()
+    largest = 0
+    for copy in write_copies(clinic, patients(count, offset), out):
+        assert copy.path is not None, copy.problems
+        largest = max(largest, copy.size)
+    return time.perf_counter() - start, largest
+
+
+TYPST = """
+#let p = sys.inputs
+#set document(title: "Minimally Invasive Spine Surgery (MISS)")
+#set page(paper: p.paper, margin: 12mm)
+#set text(font: ("Noto Sans", "Noto Naskh Arabic"), size: 12pt, lang: p.lang)
+#let ar(body) = text(font: ("Noto Naskh Arabic", "Noto Sans"), size: 14pt, lang: "ar",
+  dir: rtl, body)
+#block(fill: rgb("#0b5563"), inset: 5mm, width: 100%, radius: 2mm)[
+  #text(fill: white, weight: "bold", size: 16pt)[Al Noor Spine Centre \\
+    Minimally Invasive Spine Surgery (MISS)]
+]
+#block(stroke: 0.4mm + rgb("#bbb"), inset: 3mm, width: 100%, radius: 2mm)[
+  *Patient:* #p.name \\ *Your appointment:* #p.appointment_en \\ *Surgeon:* #p.surgeon \\ *Note:* #p.note
+]
+#block(stroke: 0.4mm + rgb("#bbb"), inset: 3mm, width: 100%, radius: 2mm)[
+  #set align(right)
+  #ar[*اسم المريض:* #p.name \\ *موعدك:* #p.appointment_ar \\ *ملاحظة:* #p.note]
+]
+#heading[What is MISS?]
+Minimally invasive spine surgery, also known as MISS, has no specific meaning or definition. It
+implies a lack of severe surgical invasion. The older style of open-spine surgery for a relatively
+small disc problem used to require a 5-6 inch incision and a month in the hospital.
+#align(right)[#ar[جراحة العمود الفقري طفيفة التوغل المعروفة أيضًا باسم (MISS)، ليس لها معنى
+  أو تعريف محدد ولكنها تعني عدم وجود توغل جراحي شديد.]]
+"""
+
+
+def typst_batch(source: Path, count: int, offset: int, out: Path, paper: str) -> tuple[float, int]:
+    """A batch from cold too: one Compiler (fonts loaded once), reused for every copy."""
+    import typst
+
+    start = time.perf_counter()
+    compiler = typst.Compiler(str(source), font_paths=[str(fonts_dir())], ignore_system_fonts=True)
+    largest = 0
+    for patient in patients(count, offset):
+        pdf = compiler.compile(format="pdf", pdf_standards=["ua-1"], sys_inputs={
+            "paper": paper, "lang": patient.language, "name": patient.name,
+            "appointment_en": format_appointment(patient.appointment, "en"),
+            "appointment_ar": format_appointment(patient.appointment, "ar"),
+            "surgeon": patient.surgeon or "", "note": patient.note or ""})
+        largest = max(largest, len(pdf))
+        write_atomically(out / f"{patient.patient_id}.pdf", pdf, mode=0o600)
+    return time.perf_counter() - start, largest
+
+
+def marginal(batch) -> tuple[float, int]:
+    """Copies per second between a batch of SMALL and one of LARGE, and the largest copy."""
+    small, _ = batch(SMALL, 0)
+    large, largest = batch(LARGE, SMALL)
+    return (LARGE - SMALL) / (large - small), largest
+
+
+def speed() -> None:
+    clinic = brochure.load_clinic(REPO / "clinics" / "al-noor")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        brochure_rate, largest = marginal(lambda n, o: brochure_batch(clinic, n, o, out / "b"))
+        samples = [(pdf_path.read_bytes(), patient) for patient in patients(LARGE, SMALL)
+                   if int(patient.patient_id[2:]) % 50 == 0
+                   for pdf_path in [out / "b" / clinic.slug / "patients" /
+                                    f"{patient.patient_id}-{clinic.slug}-miss.pdf"]]
+        for pdf, patient in samples:
+            assert is_tagged_with_details(pdf, patient), patient.patient_id
+        typst_line = "  Typst: not installed (pip install '.[bench]')"
+        try:
+            import typst
+        except ImportError:
+            typst = None
+        if typst is not None:
+            (out / "typst.typ").write_text(TYPST, encoding="utf-8")
+            (out / "t").mkdir()
+            typst_rate, typst_largest = marginal(
+                lambda n, o: typst_batch(out / "typst.typ", n, o, out / "t", clinic.paper))
+            typst_line = (f"  Typst {typst.__version__}, one reused Compiler, a one-page tagged "
+                          f"leaflet: {typst_rate:6.1f} copies/s (largest {typst_largest / 1024:.0f} KB)")
+    print(f"personalised copies, clinics/al-noor (A4, ar,en and en,ar), marginal rate "
+          f"(batch of {LARGE} minus batch of {SMALL}), {len(samples)} checked tagged:")
+    print(f"  brochure, full tagged copies written: {brochure_rate:6.1f} copies/s "
+          f"(largest {largest / 1024:.0f} KB, target <= 150 KB)")
+    print(typst_line)
+    if typst is not None:
+        print(f"  brochure / Typst: {brochure_rate / typst_rate:.2f}x (target > 1)")
+
+
+def peak_rss(rows: int, folder: Path) -> float:
+    """MB of peak RSS of `brochure build --patients` over `rows` generated rows."""
+    csv_path = folder / f"patients-{rows}.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["patient_id", "name", "email", "language", "appointment", "surgeon", "note"])
+        for patient in patients(rows):
+            writer.writerow([patient.patient_id, patient.name, patient.email, patient.language,
+                             patient.appointment.strftime("%Y-%m-%d %H:%M"), patient.surgeon or "",
+                             patient.note or ""])
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "brochure"), "build", "--clinic", "al-noor", "--clinics-dir",
+         str(REPO / "clinics"), "--out", str(folder / f"out-{rows}"), "--patients", str(csv_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{rows} rows: exit {process.returncode}: {process.stderr.read().decode()}")
+    return usage.ru_maxrss / 1024
+
+
+def memory(rows: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        found = {count: peak_rss(count, Path(folder)) for count in rows}
+    print("peak RSS of `brochure build --patients` (one process):")
+    for count, megabytes in found.items():
+        print(f"  {count:7d} rows: {megabytes:6.1f} MB")
+    first, last = found[rows[0]], found[rows[-1]]
+    print(f"  {rows[-1]} rows / {rows[0]} rows: {last / first:.2f} (target <= 1.10)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=500, help="personalised copies, brochure's way")
-    parser.add_argument("--naive", type=int, default=12, help="copies made the plain way (slow)")
+    parser.add_argument("--memory", action="store_true", help="also measure peak RSS by rows")
+    parser.add_argument("--rows", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
-    clinic = brochure.load_clinic(REPO / "clinics" / "al-noor")
-    make_personal_leaflet(clinic, next(patients(1)))  # warm: shared leaflets, fonts, stylesheets
-
-    start = time.perf_counter()
-    samples = []
-    for number, patient in enumerate(patients(args.copies)):
-        pdf = make_personal_leaflet(clinic, patient).pdf
-        if number % 50 == 0:
-            samples.append((pdf, patient))
-    fast = args.copies / (time.perf_counter() - start)
-    for pdf, patient in samples:
-        assert is_tagged_with_details(pdf, patient), patient.patient_id
-
-    # the plain way: the whole personal document's HTML (made beforehand, not timed) to WeasyPrint
-    pages = [leaflet_html(clinic, load_topic("miss"), patient.languages, clinic.paper,
-                          edition="screen", patient=patient) for patient in patients(args.naive)]
-    stylesheet = str(templates_dir() / "css" / "leaflet.css")
-    start = time.perf_counter()
-    for page in pages:
-        weasyprint.HTML(string=page, base_url=clinic.folder.as_uri() + "/").write_pdf(
-            stylesheets=[weasyprint.CSS(filename=stylesheet)], **SCREEN)
-    naive = args.naive / (time.perf_counter() - start)
-
-    print(f"personalised copies, clinics/al-noor (A4, ar,en and en,ar), {len(samples)} checked tagged:")
-    print(f"  brochure (shared leaflet and cover once, lines set per patient): "
-          f"{fast:6.1f} copies/s ({args.copies} copies)")
-    print(f"  bare WeasyPrint, one render per patient:                        "
-          f"{naive:6.1f} copies/s ({args.naive} copies)")
-    print(f"  speed-up: {fast / naive:.1f}x (target >= 10x)")
+    speed()
+    if args.memory:
+        memory(args.rows)
 
 
 if __name__ == "__main__":

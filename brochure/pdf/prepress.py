@@ -10,7 +10,6 @@ does the rest, then checks the result in the file itself.
 from __future__ import annotations
 
 import io
-from importlib.resources import files
 from pathlib import Path
 
 import pikepdf
@@ -104,8 +103,9 @@ def _marks(width: float, height: float, folds: tuple[float, ...]) -> bytes:
 
 
 def _srgb_profile(document: pikepdf.Pdf) -> pikepdf.Array:
-    data = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
-    stream = document.make_stream(data)
+    from brochure.weasy import srgb_profile
+
+    stream = document.make_stream(srgb_profile())
     stream.N = 3
     return pikepdf.Array([pikepdf.Name.ICCBased, document.make_indirect(stream)])
 

@@ -2,35 +2,26 @@
 `lang` attribute gets /Lang, so a screen reader switches voice between Arabic and English.
 
 WeasyPrint 70 tags headings, paragraphs, lists and figures but does not carry `lang` into the
-structure tree. Working out the language afterwards from the content streams is fragile, so this
-wraps the (pinned) function that builds each structure element; tests check the written file.
+structure tree. Working out the language afterwards from the content streams is fragile, so
+brochure.weasy wraps the function that builds each structure element; tests check the file.
 """
 
 from __future__ import annotations
 
-import pydyf
-from weasyprint.formatting_structure import boxes
-from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.pdf import tags
-
-_original = tags._build_box_tree
+from brochure.weasy import boxes, tag_structure_elements
 
 
-def _build_box_tree_with_language(box, parent, *args):
-    inner = box._box if isinstance(box, AbsolutePlaceholder) else box
-    element = getattr(inner, "element", None)
-    language = None
-    if (element is not None and not isinstance(inner, boxes.PageBox | boxes.MarginBox)
-            and inner.element_tag not in ("html", "body")):
-        language = element.get("lang")
-    for structure in _original(box, parent, *args):
-        # only the element made for this box: html/body pass their children through unchanged
-        if language and structure.get("P") == parent.reference and "Lang" not in structure:
-            structure["Lang"] = pydyf.String(language)
-        yield structure
+def language_of(box) -> str | None:
+    """The `lang` of the element a box was made for (not the page's, html's or body's: the
+    document's /Lang covers those). A page footer is in the language of its direction (each
+    footer sets its own: the Arabic one right to left, see leaflet.css)."""
+    if isinstance(box, boxes.MarginBox):
+        return "ar" if box.style["direction"] == "rtl" else "en"
+    element = getattr(box, "element", None)
+    if element is None or isinstance(box, boxes.PageBox) or box.element_tag in ("html", "body"):
+        return None
+    return element.get("lang")
 
 
 def install() -> None:
-    """Idempotent: the recursion inside WeasyPrint looks the function up by module name."""
-    if tags._build_box_tree is not _build_box_tree_with_language:
-        tags._build_box_tree = _build_box_tree_with_language
+    tag_structure_elements(language_of)

@@ -95,21 +95,18 @@ class Update:
         self._objects[int(ref)] = serialize(value)
         return Ref(ref)
 
-    def put_stream(self, ref: int, data: bytes, entries: dict | None = None, *,
-                   compress: bool = True) -> Ref:
-        entries = dict(entries or {})
-        if compress:
-            data = zlib.compress(data)
-            entries["Filter"] = Name("FlateDecode")
-        entries["Length"] = len(data)
+    def put_stream(self, ref: int, data: bytes, entries: dict | None = None) -> Ref:
+        """`data` Flate-compressed, as every stream of the update is."""
+        data = zlib.compress(data, 1)  # level 1: a third of the time of 6, a copy 3 % larger
+        entries = {**(entries or {}), "Filter": Name("FlateDecode"), "Length": len(data)}
         self._objects[int(ref)] = serialize(entries) + b"\nstream\n" + data + b"\nendstream"
         return Ref(ref)
 
     def add(self, value) -> Ref:
         return self.put(self.new(), value)
 
-    def add_stream(self, data: bytes, entries: dict | None = None, *, compress: bool = True) -> Ref:
-        return self.put_stream(self.new(), data, entries, compress=compress)
+    def add_stream(self, data: bytes, entries: dict | None = None) -> Ref:
+        return self.put_stream(self.new(), data, entries)
 
     def write(self) -> bytes:
         """The original with this update appended: deterministic, so the same objects give the

@@ -1,60 +1,37 @@
-"""A patient's cover page written without a WeasyPrint layout per patient.
+"""A patient's personal blocks written into the shared copy without a WeasyPrint layout.
 
-WeasyPrint spends about 40 ms on a cover page, nearly all of it on what is the same for every
-patient (the cascade, the mastheads, the PDF). So the cover is rendered once per clinic, paper and
-language order with its personal blocks left empty (`blank_cover`) and joined to the shared
-leaflet; each patient's lines are then laid out by Pango itself, the shaper WeasyPrint uses,
-through WeasyPrint's bindings and font configuration (the same bundled fonts, bidi, shaping and
-line breaking), and appended to that PDF as an incremental update: a content stream, the fonts
-cut down to the glyphs used, and tagged structure elements with /Lang under the personal blocks.
+WeasyPrint spends most of a copy's time on what is the same for every patient (the cascade, the
+leaflet, the PDF). So the copy is rendered once per clinic, paper and language order with its
+personal blocks left empty (`blank_cover`); each patient's lines are then laid out by Pango
+itself, the shaper WeasyPrint uses, on WeasyPrint's font configuration (the same bundled fonts,
+bidi, shaping and line breaking: typeset.py), and appended to that PDF as an incremental update:
+a content stream, the fonts cut down to the glyphs used, and tagged structure elements with
+/Lang under the personal blocks.
 
-The lines follow `.personal` in templates/css/leaflet.css (mirrored in the constants below); tests compare
-this cover with the one WeasyPrint makes for the same patient. What cannot be set so (a note
-longer than the block) raises `NeedsFullLayout`, and personal.py has WeasyPrint make that cover.
+The lines follow `.personal` in templates/css/leaflet.css (mirrored in cover_text.py); the first
+copy of every batch and the tests compare them with WeasyPrint's layout of the same patient. What
+cannot be set so (a note longer than the block) raises `NeedsFullLayout`, and leaflet.py has
+WeasyPrint lay out that patient's copy.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
-import html
 import io
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import pikepdf
-from weasyprint.pdf.fonts import Font
-from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, gobject, pango
 
-from brochure.bidi import direction_of
-from brochure.config.content import interface_words
-from brochure.pdf.update import Name, Original, Raw, Ref, Update, startxref
+from brochure.pdf.update import Name, Original, Raw, Ref, Update, serialize, startxref
+from brochure.personal.cover_text import NeedsFullLayout, Segment, rows
+from brochure.personal.typeset import Typesetter, _Chunk, _FontUse
+from brochure.weasy import FROM_UNITS, ffi, font_program, pango
 
-ffi.cdef("""
-    void pango_layout_set_markup (PangoLayout *layout, const char *markup, int length);
-    int pango_layout_get_line_count (PangoLayout *layout);
-    PangoFontDescription * pango_font_describe (PangoFont *font);
-    gpointer g_object_ref (gpointer object);
-""")
+__all__ = ["CoverTemplate", "NeedsFullLayout", "Segment", "Slot", "Typesetter", "prepare", "rows",
+           "write_cover"]
 
-LINE_HEIGHT = 1.4  # .personal
-SIZE_PT = {"ar": 14.0, "en": 12.0}  # .personal, .personal[dir="rtl"]
-NAME_SCALE = 1.1  # .patient-name
-TEXT_RGB = (0x1C, 0x1C, 0x1C)  # html
-LABEL_RGB = (0x55, 0x55, 0x55)  # .personal .label
-FAMILIES = {  # [lang="ar"] and [lang="en"]
-    "ar": "Brochure Naskh,Brochure Brackets,Brochure Sans",
-    "en": "Brochure Sans,Brochure Naskh",
-}
-WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
 HEIGHT_TOLERANCE_PT = 0.01  # WeasyPrint grows the block for any more: so must the set cover
-
-
-class NeedsFullLayout(Exception):
-    """The patient's lines cannot be set into the blank cover: more lines than its personal block
-    holds, a word wider than the block, or a character only a system font has. personal.py then
-    has WeasyPrint lay out this patient's cover, which grows the block or reports the problem."""
 
 
 @dataclass(frozen=True)
@@ -70,32 +47,6 @@ class Slot:
     section: int
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A run of text in one style: the parts of a row, in reading order."""
-
-    text: str
-    language: str            # of the text itself: /Lang and the font stack
-    bold: bool = False
-    scale: float = 1.0
-    rgb: tuple[int, int, int] = TEXT_RGB
-    # an element with its own lang and dir in the template: /Lang on its Span, and its text
-    # isolated in its own direction, as WeasyPrint sets such a span (a note's closing full stop
-    # stays with its English in an Arabic block)
-    own_element: bool = False
-    span: bool = False  # in a <span> of its own (a label, or an own_element): it counts in line height
-
-    @property
-    def inline_box(self) -> bool:
-        return self.span or self.own_element
-
-    @property
-    def laid_out(self) -> str:
-        if not self.own_element:
-            return self.text
-        return ("\u2067" if self.language == "ar" else "\u2066") + self.text + "\u2069"
-
-
 @dataclass
 class CoverTemplate:
     """The shared personal document (blank cover + leaflet) and where its cover's objects are."""
@@ -109,6 +60,7 @@ class CoverTemplate:
     fonts: dict[str, Raw]
     parent_tree_entry: int       # the array of structure elements by marked-content id
     parent_entries: list[Raw]
+    parent_entries_syntax: bytes  # the same, written once: not again for every copy
     sections: dict[int, dict[str, Raw]]  # the empty personal blocks, without /K
     slots: tuple[Slot, ...]
 
@@ -156,6 +108,7 @@ def prepare(joined: bytes, boxes: dict[str, tuple[float, float, float, float]],
             fonts=_entries(font_dict),
             parent_tree_entry=entry.objgen[0],
             parent_entries=[_raw(item) for item in entry],
+            parent_entries_syntax=b" ".join(_raw(item) for item in entry),
             sections={s.objgen[0]: _entries(s, skip=("/K",)) for s in sections.values()},
             slots=tuple(Slot(lang, *boxes[lang], sections[lang].objgen[0]) for lang in languages),
         )
@@ -190,268 +143,6 @@ def _personal_sections(pdf: pikepdf.Pdf, cover) -> dict[str, pikepdf.Dictionary]
     return found
 
 
-def rows(patient, language: str, appointment: str) -> list[list[Segment]]:
-    """The personal block's rows, as templates/partials/macros.html.j2 writes them, with white
-    space collapsed as in HTML (a note from a CSV can hold line breaks)."""
-    words = interface_words()
-    name = _collapsed(patient.name)
-    name_language = "ar" if direction_of(name) == "rtl" else "en"
-    found = [[Segment(words["prepared_for"][language] + " ", language, bold=True),
-              Segment(name, name_language, bold=True, scale=NAME_SCALE, own_element=True)],
-             [_label(words["appointment"][language], language),
-              Segment(" " + appointment, language)]]
-    for field_name in ("surgeon", "note"):
-        value = _collapsed(getattr(patient, field_name) or "")
-        if value:
-            value_language = "ar" if direction_of(value) == "rtl" else "en"
-            found.append([_label(words[field_name][language], language), Segment(" ", language),
-                          Segment(value, value_language, own_element=True)])
-    return found
-
-
-def _collapsed(text: str) -> str:
-    """CSS `white-space: normal`: runs of ASCII white space are one space, none at the ends
-    (a no-break space stays)."""
-    return re.sub(r"[ \t\n\r\f]+", " ", text).strip(" ")
-
-
-def _label(text: str, language: str) -> Segment:
-    return Segment(text, language, bold=True, rgb=LABEL_RGB, span=True)
-
-
-# --- Pango: lines of positioned glyphs --------------------------------------------------------
-
-
-@dataclass
-class _Glyph:
-    glyph: int
-    width: float      # advance, pt
-    x_offset: float   # pt
-    y_offset: float   # pt, down
-    text: str         # the characters of its cluster (first glyph of a cluster only)
-
-
-@dataclass
-class _Chunk:
-    """Glyphs of one segment in one font, in visual order, starting at `x`."""
-
-    segment: int
-    font: _FontUse
-    size: float
-    x: float
-    glyphs: list[_Glyph] = field(default_factory=list)
-
-
-@dataclass
-class _Line:
-    chunks: list[_Chunk]
-    ascent: float     # above the baseline, half-leading included
-    descent: float
-
-
-class _FontUse:
-    """One font file as used on this cover: its glyphs, their widths and text, for embedding."""
-
-    def __init__(self, pango_font, resource: str):
-        # held past its layout (the layout's next text frees the runs), at the size it was first
-        # met in: other sizes scale from it
-        self.pango_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
-                                 gobject.g_object_unref)
-        self.resource = resource
-        self.widths: dict[int, int] = {}
-        self.to_unicode: dict[int, str] = {}
-        self.extents = ffi.new("PangoRectangle *")
-        description = pango.pango_font_describe(pango_font)
-        self.size = pango.pango_font_description_get_size(description) * FROM_UNITS
-        pango.pango_font_description_free(description)
-
-
-class _Layouts(NamedTuple):
-    """Pango objects for text in one language (its base direction and shaping language)."""
-
-    context: object
-    rows: object          # a row as a paragraph, broken into lines
-    pieces: object        # a piece of one line alone, measured as WeasyPrint measures a text box
-    language: object      # PangoLanguage
-    language_name: object  # the C string it was made from, kept alive with it
-
-
-class Typesetter:
-    """Pango layouts on WeasyPrint's font configuration (which holds the bundled @font-face
-    fonts once a leaflet has been rendered in this thread)."""
-
-    def __init__(self, font_map):
-        self.font_map = font_map
-        self._layouts: dict[str, _Layouts] = {}
-        self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
-
-    def _for(self, language: str) -> _Layouts:
-        if language not in self._layouts:
-            context = ffi.gc(pango.pango_font_map_create_context(self.font_map),
-                             gobject.g_object_unref)
-            pango.pango_context_set_round_glyph_positions(context, False)
-            pango.pango_context_set_base_dir(
-                context, pango.PANGO_DIRECTION_RTL if language == "ar" else pango.PANGO_DIRECTION_LTR)
-            language_p = ffi.new("char[]", language.encode())
-            pango_language = pango.pango_language_from_string(language_p)
-            pango.pango_context_set_language(context, pango_language)
-            layouts = []
-            for _ in range(2):
-                layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
-                pango.pango_layout_set_auto_dir(layout, False)
-                layouts.append(layout)
-            self._layouts[language] = _Layouts(context, *layouts, pango_language, language_p)
-        return self._layouts[language]
-
-    def metrics(self, language: str, bold: bool, size: float) -> tuple[float, float]:
-        """Ascent and descent of the first font of `language`'s stack: the block's strut."""
-        key = (language, bold, size)
-        if key not in self._metrics:
-            layouts = self._for(language)
-            description = _description(FAMILIES[language], bold, size)
-            metrics = pango.pango_context_get_metrics(layouts.context, description, layouts.language)
-            self._metrics[key] = (pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS,
-                                  pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS)
-            pango.pango_font_metrics_unref(metrics)
-        return self._metrics[key]
-
-    def lines(self, segments: list[Segment], language: str, width: float,
-              fonts: dict[str, _FontUse]) -> list[_Line]:
-        """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
-        the line's left end; raises NeedsFullLayout for a word wider than the block."""
-        if any("\u00ad" in segment.text for segment in segments):
-            raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
-        layout = self._for(language).rows
-        size = SIZE_PT[language]
-        markup, starts = [], []
-        offset = 0
-        for segment in segments:
-            starts.append(offset)
-            offset += len(segment.laid_out.encode())
-            markup.append(f'<span font_desc="{_font_desc(segment, size)}" '
-                          f'lang="{segment.language}">{html.escape(segment.laid_out)}</span>')
-        text = "".join(segment.laid_out for segment in segments).encode()
-        pango.pango_layout_set_width(layout, int(width * TO_UNITS))
-        pango.pango_layout_set_markup(layout, "".join(markup).encode(), -1)
-        lines = []
-        for index in range(pango.pango_layout_get_line_count(layout)):
-            line = pango.pango_layout_get_line_readonly(layout, index)
-            chunks, x, pieces = self._chunks(line, text, starts, segments, size, fonts)
-            if x > width + WIDTH_TOLERANCE_PT:
-                raise NeedsFullLayout("a word wider than the personal block")
-            # the line box, as WeasyPrint builds it (layout/inline.py), each box with its
-            # half-leading: the paragraph's strut; each span's strut; each piece of text as Pango
-            # measures it in the fonts that draw it
-            paragraph_bold = segments[0].bold and not segments[0].inline_box  # <p class=prepared>
-            boxes = [(size, *self.metrics(language, paragraph_bold, size))]
-            for index, piece in sorted(pieces.items()):
-                segment = segments[index]
-                segment_size = size * segment.scale
-                boxes.append((segment_size, *self._piece_metrics(segment, piece.decode(), segment_size)))
-                if segment.inline_box:
-                    boxes.append((segment_size, *self.metrics(segment.language, segment.bold, segment_size)))
-            ascent = descent = 0.0
-            for box_size, box_ascent, box_descent in boxes:
-                half = (LINE_HEIGHT * box_size - box_ascent - box_descent) / 2
-                ascent = max(ascent, box_ascent + half)
-                descent = max(descent, box_descent + half)
-            lines.append(_Line(chunks, ascent, descent))
-        return lines
-
-    def _piece_metrics(self, segment: Segment, text: str, size: float) -> tuple[float, float]:
-        """Ascent and descent of `text` laid out alone, as WeasyPrint lays out a text box: the
-        fonts that draw it count, but only as Pango measures the line (an Arabic box with a
-        Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
-        layout = self._for(segment.language).pieces
-        visible = _ISOLATES.sub("", text)  # ours, not in WeasyPrint's text; a patient's marks count
-        pango.pango_layout_set_markup(layout, (
-            f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
-            f'lang="{segment.language}">{html.escape(visible)}</span>').encode(), -1)
-        line = pango.pango_layout_get_line_readonly(layout, 0)
-        logical = ffi.new("PangoRectangle *")
-        pango.pango_layout_line_get_extents(line, ffi.NULL, logical)
-        baseline = pango.pango_layout_get_baseline(layout) * FROM_UNITS
-        return baseline, logical.height * FROM_UNITS - baseline
-
-    def _chunks(self, line, text: bytes, starts: list[int], segments: list[Segment], size: float,
-                fonts: dict[str, _FontUse]) -> tuple[list[_Chunk], float, dict[int, bytes]]:
-        """The line's glyphs in chunks, its width, and each segment's text on it."""
-        chunks: list[_Chunk] = []
-        spans: dict[int, list[int]] = {}  # segment -> first and last byte on this line
-        x = 0.0
-        run = line.runs
-        while run != ffi.NULL:
-            item = run.data
-            run = run.next
-            glyphs = item.glyphs
-            font = None  # looked up at the first glyph drawn: a run of direction marks draws none
-            item_offset, item_length = item.item.offset, item.item.length
-            clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
-            for i in range(glyphs.num_glyphs):
-                info = glyphs.glyphs[i]
-                start = glyphs.log_clusters[i]
-                segment = _segment_at(starts, item_offset + start)
-                glyph_text = ""
-                # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
-                if i == 0 or glyphs.log_clusters[i - 1] != start:
-                    # the cluster runs to the next cluster's start, whichever way the item runs
-                    following = bisect.bisect_right(clusters, start)
-                    end = clusters[following] if following < len(clusters) else item_length
-                    glyph_text = text[item_offset + start:item_offset + end].decode()
-                    # marks too: a right-to-left mark starting a note sizes its line in WeasyPrint
-                    span = spans.setdefault(segment, [item_offset + start, item_offset + end])
-                    span[0] = min(span[0], item_offset + start)
-                    span[1] = max(span[1], item_offset + end)
-                width = info.geometry.width * FROM_UNITS
-                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
-                    if width:
-                        x += width
-                        chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
-                    continue
-                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                    raise NeedsFullLayout("a character no bundled font has")
-                font = font or self._font_use(item.item.analysis.font, fonts)
-                if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
-                    chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
-                chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
-                                                info.geometry.y_offset * FROM_UNITS, glyph_text))
-                x += width
-        pieces = {segment: text[first:last] for segment, (first, last) in spans.items()}
-        return [chunk for chunk in chunks if chunk.glyphs], x, pieces
-
-    def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
-        description = pango.pango_font_describe(pango_font)
-        key = ffi.string(pango.pango_font_description_to_string(description)).decode()
-        pango.pango_font_description_free(description)
-        key = re.sub(r" [\d.]+(px)?$", "", key)  # one embedded font per file, whatever the size
-        if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
-            raise NeedsFullLayout(f"a character no bundled font has ({key})")
-        if key not in fonts:
-            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}")
-        return fonts[key]
-
-
-def _segment_at(starts: list[int], offset: int) -> int:
-    """The segment holding byte `offset`, segments starting at the (sorted) byte `starts`."""
-    return bisect.bisect_right(starts, offset) - 1
-
-
-def _font_desc(segment: Segment, size: float) -> str:
-    weight = " Bold" if segment.bold else ""
-    return f"{FAMILIES[segment.language]},{weight} {size * segment.scale:.3f}px"
-
-
-def _description(families: str, bold: bool, size: float):
-    description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
-    pango.pango_font_description_set_family(description, families.encode())
-    pango.pango_font_description_set_weight(description, 700 if bold else 400)
-    pango.pango_font_description_set_absolute_size(description, int(size * TO_UNITS))
-    return description
-
-
-# --- the update: content, fonts, structure ----------------------------------------------------
-
-
 def write_cover(template: CoverTemplate, typesetter: Typesetter,
                 blocks: dict[str, list[list[Segment]]]) -> bytes:
     """The template with `blocks` (rows of segments by language) set into its personal blocks."""
@@ -459,7 +150,8 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
     fonts: dict[str, _FontUse] = {}
     page = Ref(template.page)
     content = [b"Q\n"]
-    parent_entries = list(template.parent_entries)
+    first_mcid = len(template.parent_entries)
+    new_entries: list[Ref] = []
     for slot in template.slots:
         section_kids = []
         top = slot.top
@@ -479,8 +171,8 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
                     by_segment.setdefault(chunk.segment, []).append(chunk)
                 for segment_index in sorted(by_segment):  # reading order, as WeasyPrint's boxes
                     span, mcids = spans.setdefault((segment_index, line_index), (update.new(), []))
-                    mcid = len(parent_entries)
-                    parent_entries.append(span)
+                    mcid = first_mcid + len(new_entries)
+                    new_entries.append(span)
                     mcids.append(mcid)
                     segment = row[segment_index]
                     content.append(b"/Span <</MCID %d>> BDC\n" % mcid)
@@ -508,7 +200,9 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
         "Contents": [*template.contents[:-1], stream],
         "Resources": {**template.resources, "Font": {**template.fonts, **font_refs}},
     })
-    update.put(template.parent_tree_entry, parent_entries)
+    # the page's existing entries, already in PDF syntax, then this copy's
+    update.put(template.parent_tree_entry,
+               Raw(b"[" + template.parent_entries_syntax + b" " + serialize(new_entries)[1:]))
     return update.write()
 
 
@@ -551,7 +245,6 @@ def _tj(parts: list[str]) -> bytes:
 
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_ISOLATES = re.compile("[\u2066-\u2069]")  # Segment.laid_out's (patients.csv refuses them)
 
 
 def _visible(text: str) -> str:
@@ -560,19 +253,15 @@ def _visible(text: str) -> str:
 
 def _embed(update: Update, use: _FontUse) -> Ref:
     """A Type 0 font with the glyphs `use` needs (ids kept, so the content needs no remapping)."""
-    description = pango.pango_font_describe(use.pango_font)
-    font = Font(use.pango_font, description, use.size)
-    pango.pango_font_description_free(description)
-    font.subset(use.to_unicode or {glyph: "" for glyph in use.widths}, False)
-    program = update.add_stream(font.file_content, {"Length1": len(font.file_content)})
-    subset_tag = "".join(chr(65 + b % 26) for b in _digest(sorted(use.widths), use.resource))
-    base = Name(f"{subset_tag}+{font.name.decode().split('+', 1)[1]}")
+    font = font_program(use.pango_font, use.to_unicode or {glyph: "" for glyph in use.widths})
+    program = update.add_stream(font.data, {"Length1": len(font.data)})
+    base = Name(f"{subset_tag(font.data)}+{font.postscript_name}")
     widths = max(use.widths.values(), default=0)
     descriptor = update.add({
         "Type": Name("FontDescriptor"), "FontName": base, "FontFamily": font.family,
         "Flags": font.flags, "FontBBox": [0, font.descent, widths, font.ascent],
         "ItalicAngle": 0, "Ascent": font.ascent, "Descent": font.descent,
-        "CapHeight": font.ascent, "StemV": font.stemv, "StemH": font.stemh, "FontFile2": program})
+        "CapHeight": font.ascent, "StemV": font.stem_v, "StemH": font.stem_h, "FontFile2": program})
     cid_widths: list = []
     for glyph in sorted(use.widths):
         if cid_widths and glyph - 1 in use.widths:
@@ -589,8 +278,10 @@ def _embed(update: Update, use: _FontUse) -> Ref:
                        "ToUnicode": to_unicode})
 
 
-def _digest(glyphs: list[int], resource: str) -> bytes:
-    return hashlib.md5(f"{resource}{glyphs}".encode(), usedforsecurity=False).digest()[:6]
+def subset_tag(program: bytes) -> str:
+    """Six capital letters from the font program itself: two different subsets never share a
+    tag (ISO 32000-1, 9.6.4), whichever document they came from."""
+    return "".join(chr(65 + b % 26) for b in hashlib.md5(program, usedforsecurity=False).digest()[:6])
 
 
 def _cmap(to_unicode: dict[int, str]) -> bytes:
@@ -607,3 +298,4 @@ def _cmap(to_unicode: dict[int, str]) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
+

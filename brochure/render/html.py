@@ -12,7 +12,6 @@ from functools import cache, partial
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
@@ -25,6 +24,7 @@ from brochure.pdf.tagging import install as tag_languages
 from brochure.render import balance, figures, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
+from brochure.weasy import BundledFontConfiguration
 
 tag_languages()
 
@@ -54,16 +54,17 @@ def _environment() -> Environment:
 
 
 _font_config_lock = threading.Lock()
-_font_configs: dict[int, FontConfiguration] = {}
+_font_configs: dict[int, BundledFontConfiguration] = {}
 
 
-def _font_config() -> FontConfiguration:
+def _font_config() -> BundledFontConfiguration:
     # Loading @font-face fonts is a large part of a render; keep one configuration per thread
-    # (Pango font maps are not shared safely between threads).
+    # (Pango font maps are not shared safely between threads). Only the bundled fonts: a
+    # machine's own fonts never change or stop a leaflet.
     key = threading.get_ident()
     with _font_config_lock:
         if key not in _font_configs:
-            _font_configs[key] = FontConfiguration()
+            _font_configs[key] = BundledFontConfiguration()
         return _font_configs[key]
 
 
@@ -72,12 +73,12 @@ DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (se
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
                  density: str = "normal", *, layout: str = "sheet", edition: str = "office",
-                 patient=None, cover_only: bool = False, blank_cover: bool = False,
-                 plan: dict | None = None, measure: bool = False) -> str:
+                 patient=None, blank_cover: bool = False, plan: dict | None = None,
+                 measure: bool = False) -> str:
     """The leaflet as HTML: every value escaped, the layout in templates/LAYOUT.html.j2. With
-    `blank_cover`, only a patient's cover page, its personal blocks left empty (covers.py).
-    `plan` is the layout step's choice of where each section goes (balance.py; without it, an
-    estimate); `measure` gives the page the layout step measures the sections on instead."""
+    `blank_cover`, a patient's copy with its personal blocks left empty (personal/covers.py).
+    `plan` is the layout step's choice of where each section goes (balance.py; without it, the
+    layout step is asked); `measure` gives the page the layout step measures the sections on."""
     words = interface_words()
     primary = languages[0]
     from_right = primary == "ar"
@@ -92,6 +93,11 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     review_date = {lang: _format_date(topic.reviewed_on, lang) for lang in ("en", "ar")}
     sections = topic.sections + clinic.extra_sections
     by_id = {section.id: section for section in sections}
+    if plan is None and not measure:  # every caller gets the layout step's arrangement
+        from brochure.render.leaflet import plan_for  # it measures with this module
+
+        plan = plan_for(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                        personal=blank_cover or patient is not None)
     plan = plan or {}
     columns = typeset.column_measure(paper, edition, layout, len(languages))  # the narrowest, in mm
     context = {
@@ -110,8 +116,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "measuring": measure,
         "new_side": set(plan.get("new_side", ())),  # rows that start the back of the sheet
         "patient": {"blank": True} if blank_cover else
-                   _patient_context(patient, languages) if patient else None,
-        "cover_only": cover_only or blank_cover,
+                   _patient_context(patient, languages, clinic) if patient else None,
         "paper": sheet | {"name": paper},
         "fonts": {p.stem: p.resolve().as_uri() for p in fonts_dir().glob("*.ttf")},
         "brackets_range": brackets_unicode_range(),
@@ -149,7 +154,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                   | {"shared": _figure(topic, words, figure_width, from_right, languages,
                                      stacked=layout == "trifold")},
         # per language: a tagged PDF reads each figure's alternative text in the language around it
-        "qr": {} if cover_only else {
+        "qr": {
             lang: figures.qr_svg(clinic.contact.website, "#000000",
                                  words["qr_alt"][lang].format(website=clinic.contact.website))
             for lang in ("ar", "en")},
@@ -211,16 +216,14 @@ def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: d
             "past_fold_mm": balance.PAST_FOLD_MM}
 
 
-def _patient_context(patient, languages) -> dict:
-    """The personal cover block: name in its own direction, the appointment in each language."""
-    return {
-        "blank": False,
-        "name": patient.name,
-        "name_dir": direction_of(patient.name),
-        "surgeon": patient.surgeon,
-        "note": patient.note,
-        "appointment": {lang: format_appointment(patient.appointment, lang) for lang in languages},
-    }
+def _patient_context(patient, languages, clinic: Clinic) -> dict:
+    """The personal blocks' rows (personal/cover_text.py, which the set copies mirror)."""
+    from brochure.personal.cover_text import fields
+    from brochure.text_runs import region_of
+
+    region = region_of(clinic.contact.phone)
+    return {"blank": False, "rows": {lang: fields(patient, lang, format_appointment(
+        patient.appointment, lang), region) for lang in languages}}
 
 
 def format_appointment(moment, language: str) -> str:

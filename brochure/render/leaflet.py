@@ -101,11 +101,11 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     for density in DENSITIES:
         last = density == DENSITIES[-1]
         plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-                     best_effort=last)
+                     best_effort=last, personal=patient is not None)
         if plan is None and not last:
             continue
         html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient, plan=plan or None)
+                            patient=patient, plan=plan or {})
         rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
                               stylesheets=stylesheets)
         if rendered.page_count <= page_limit and not rendered.overflows:
@@ -113,14 +113,24 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     return html, rendered, density
 
 
+def plan_for(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, density: str, *,
+             layout: str, edition: str, personal: bool = False) -> dict:
+    """The layout step's arrangement at one density, as the build makes it (filling in reading
+    order when nothing fits): for callers that make the HTML themselves (a patient's copy)."""
+    roots = (prepress.cmyk_profile(clinic).parent,) if edition == "press" else ()
+    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
+    return _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+                 best_effort=True, personal=personal) or {}
+
+
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-          best_effort: bool = False) -> dict | None:
+          best_effort: bool = False, personal: bool = False) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them at this
     density; None when nothing fits. With `best_effort`, a tri-fold that cannot fit still gets
     its panels filled in reading order, so that the build names the panel and section left over."""
     bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
     html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                        measure=True)
+                        measure=True, blank_cover=personal)  # a patient's letter heading, measured
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
@@ -139,7 +149,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
     measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                          box_ids=(*masthead.values(), *(i for lang in languages for i in ids[lang])))
+                          box_ids=(*masthead.values(), "letter-heading",
+                                   *(i for lang in languages for i in ids[lang])))
     page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
@@ -148,7 +159,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         heights = [measured.heights[i] for i in ids[lang]]
         leads = [measured.leads[i] for i in ids[lang]]
         continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
-        first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM
+        first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM \
+            - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
         for sides in range(1, most + 1):
             capacities = [first] * 2 + [page] * 2 * (sides - 1)
             runs = balance.split(heights, capacities, leads, continues)

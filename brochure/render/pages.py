@@ -1,13 +1,13 @@
 """What WeasyPrint laid out, read off its page boxes: where sections start, text that sticks out
 of its column, how full each side and panel is, and the size of named boxes (for the layout step
-and the personal cover). Page boxes are not public API; WeasyPrint is pinned and tests cover this."""
+and the personal cover). Page boxes are not public API: they come through brochure/weasy.py."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from weasyprint.formatting_structure import boxes
+from brochure.weasy import boxes, page_box
 
 OVERFLOW_TOLERANCE_PT = 0.75
 PX_TO_PT = 0.75
@@ -39,7 +39,7 @@ def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             section_pages.setdefault(anchor, number)
-        paper = page._page_box
+        paper = page_box(page)
         for box in descendants(paper) if box_ids else ():
             element = getattr(box, "element", None)
             if element is not None and element.get("id") in box_ids and element.get("id") not in found:
@@ -113,7 +113,7 @@ def _panel_fill(page_box, page: int, found: list[str]) -> dict[str, float]:
 
 def logo_size(document) -> tuple[float, float] | None:
     for page in document.pages:
-        for box in descendants(page._page_box):
+        for box in descendants(page_box(page)):
             element = getattr(box, "element", None)
             if isinstance(box, boxes.ReplacedBox) and element is not None \
                     and "logo" in (element.get("class") or ""):

@@ -256,7 +256,7 @@ def test_a_name_too_long_for_the_cover_is_named_by_field_never_quoted(tmp_path):
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert "Maximiliana" not in output and "xxxxxxxx" not in output
-    assert ("error: patients.csv: line 2 (P-0001): name: a word too long for the cover page; "
+    assert ("error: patients.csv: line 2 (P-0001): name: a word too long for the personal block; "
             "shorten it or break it with spaces") in result.stderr.splitlines()
     assert "not built: line 2 (P-0001)" in result.stderr
 

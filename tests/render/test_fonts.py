@@ -51,13 +51,24 @@ def test_a_clinic_section_with_a_missing_glyph_names_the_section_file(tmp_path):
         in result.stderr
 
 
-def test_embedded_font_check_catches_a_system_font_fallback():
-    """Second line of defence, after rendering: a glyph WeasyPrint took from a system font."""
+def test_a_character_no_bundled_font_has_stops_the_render_whatever_the_machine_has():
+    """WeasyPrint sees only fonts/ (brochure.weasy.BundledFontConfiguration): a character the
+    bundled fonts lack is never drawn from a system font, the render names it instead."""
     clinic = brochure.load_clinic(EXAMPLES / "harbor-spine")
     html = leaflet_html(clinic, load_topic(), ("en", "ar"), "letter").replace(
-        "Before your visit", "Before ☃").replace("Who can benefit?", "Who can benefit? ☃")
-    fonts = pdfcheck.inspect_pdf(render_pdf(html, clinic).pdf).fonts
-    problems = pdfcheck.font_problems(fonts)
+        "It also makes spine surgery", "It also makes spine surgery ☃")  # headings end in a no-wrap span
+    with pytest.raises(brochure.BrochureError, match="U\\+2603"):
+        render_pdf(html, clinic)
+
+
+def test_embedded_font_check_catches_a_system_font_fallback():
+    """Second line of defence, after rendering: a glyph taken from a system font (here by
+    WeasyPrint with its own, machine-wide font configuration)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    pdf = HTML(string="<p>Before ☃</p>").write_pdf(font_config=FontConfiguration())
+    fonts = pdfcheck.inspect_pdf(pdf).fonts
     if not any(f.program_name not in BUNDLED for f in fonts):
-        pytest.skip("no system font on this machine has U+2603; nothing to fall back to")
-    assert any("uses the system font" in p for p in problems)
+        pytest.skip("no system font on this machine; nothing to fall back to")
+    assert any("uses the system font" in p for p in pdfcheck.font_problems(fonts))

@@ -1,0 +1,254 @@
+"""Pango: a personal block's rows broken into lines of positioned glyphs, on WeasyPrint's own
+font configuration (the same bundled fonts, bidi, shaping and line breaking as its covers)."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from brochure.personal.cover_text import FAMILIES, LINE_HEIGHT, SIZE_PT, NeedsFullLayout, Segment
+from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, font_name, gobject, pango
+
+WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
+
+
+@dataclass
+class _Glyph:
+    glyph: int
+    width: float      # advance, pt
+    x_offset: float   # pt
+    y_offset: float   # pt, down
+    text: str         # the characters of its cluster (first glyph of a cluster only)
+
+
+@dataclass
+class _Chunk:
+    """Glyphs of one segment in one font, in visual order, starting at `x`."""
+
+    segment: int
+    font: _FontUse
+    size: float
+    x: float
+    glyphs: list[_Glyph] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    chunks: list[_Chunk]
+    ascent: float     # above the baseline, half-leading included
+    descent: float
+
+
+class _FontUse:
+    """One font file as used on this cover: its glyphs, their widths and text, for embedding."""
+
+    def __init__(self, pango_font, resource: str):
+        # held past its layout (the layout's next text frees the runs), at the size it was first
+        # met in: other sizes scale from it
+        self.pango_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                                 gobject.g_object_unref)
+        self.resource = resource
+        self.widths: dict[int, int] = {}
+        self.to_unicode: dict[int, str] = {}
+        self.extents = ffi.new("PangoRectangle *")
+        description = pango.pango_font_describe(pango_font)
+        self.size = pango.pango_font_description_get_size(description) * FROM_UNITS
+        pango.pango_font_description_free(description)
+
+
+class _Layouts(NamedTuple):
+    """Pango objects for text in one language (its base direction and shaping language)."""
+
+    context: object
+    rows: object          # a row as a paragraph, broken into lines
+    pieces: object        # a piece of one line alone, measured as WeasyPrint measures a text box
+    language: object      # PangoLanguage
+    language_name: object  # the C string it was made from, kept alive with it
+
+
+class Typesetter:
+    """Pango layouts on WeasyPrint's font configuration (which holds the bundled @font-face
+    fonts once a leaflet has been rendered in this thread)."""
+
+    def __init__(self, font_map):
+        self.font_map = font_map
+        self._layouts: dict[str, _Layouts] = {}
+        self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
+        self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
+
+    def _for(self, language: str) -> _Layouts:
+        if language not in self._layouts:
+            context = ffi.gc(pango.pango_font_map_create_context(self.font_map),
+                             gobject.g_object_unref)
+            pango.pango_context_set_round_glyph_positions(context, False)
+            pango.pango_context_set_base_dir(
+                context, pango.PANGO_DIRECTION_RTL if language == "ar" else pango.PANGO_DIRECTION_LTR)
+            language_p = ffi.new("char[]", language.encode())
+            pango_language = pango.pango_language_from_string(language_p)
+            pango.pango_context_set_language(context, pango_language)
+            layouts = []
+            for _ in range(2):
+                layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+                pango.pango_layout_set_auto_dir(layout, False)
+                layouts.append(layout)
+            self._layouts[language] = _Layouts(context, *layouts, pango_language, language_p)
+        return self._layouts[language]
+
+    def metrics(self, language: str, bold: bool, size: float) -> tuple[float, float]:
+        """Ascent and descent of the first font of `language`'s stack: the block's strut."""
+        key = (language, bold, size)
+        if key not in self._metrics:
+            layouts = self._for(language)
+            description = _description(FAMILIES[language], bold, size)
+            metrics = pango.pango_context_get_metrics(layouts.context, description, layouts.language)
+            self._metrics[key] = (pango.pango_font_metrics_get_ascent(metrics) * FROM_UNITS,
+                                  pango.pango_font_metrics_get_descent(metrics) * FROM_UNITS)
+            pango.pango_font_metrics_unref(metrics)
+        return self._metrics[key]
+
+    def lines(self, segments: list[Segment], language: str, width: float,
+              fonts: dict[str, _FontUse]) -> list[_Line]:
+        """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
+        the line's left end; raises NeedsFullLayout for a word wider than the block."""
+        if any("\u00ad" in segment.text for segment in segments):
+            raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
+        layout = self._for(language).rows
+        size = SIZE_PT[language]
+        markup, starts = [], []
+        offset = 0
+        for segment in segments:
+            starts.append(offset)
+            offset += len(segment.laid_out.encode())
+            breaks = ' allow_breaks="false"' if segment.whole else ""  # white-space: nowrap
+            markup.append(f'<span font_desc="{_font_desc(segment, size)}"{breaks} '
+                          f'lang="{segment.language}">{html.escape(segment.laid_out)}</span>')
+        text = "".join(segment.laid_out for segment in segments).encode()
+        pango.pango_layout_set_width(layout, int(width * TO_UNITS))
+        pango.pango_layout_set_markup(layout, "".join(markup).encode(), -1)
+        lines = []
+        for index in range(pango.pango_layout_get_line_count(layout)):
+            line = pango.pango_layout_get_line_readonly(layout, index)
+            chunks, x, pieces = self._chunks(line, text, starts, segments, size, fonts)
+            if x > width + WIDTH_TOLERANCE_PT:
+                raise NeedsFullLayout("a word wider than the personal block")
+            # the line box, as WeasyPrint builds it (layout/inline.py), each box with its
+            # half-leading: the paragraph's strut; each span's strut; each piece of text as Pango
+            # measures it in the fonts that draw it
+            paragraph_bold = segments[0].bold and not segments[0].inline_box  # <p class=prepared>
+            boxes = [(size, *self.metrics(language, paragraph_bold, size))]
+            for index, piece in sorted(pieces.items()):
+                segment = segments[index]
+                segment_size = size * segment.scale
+                boxes.append((segment_size, *self._piece_metrics(segment, piece.decode(), segment_size)))
+                if segment.inline_box:
+                    boxes.append((segment_size, *self.metrics(segment.language, segment.bold, segment_size)))
+                if segment.outer:
+                    outer_language, outer_size = segment.outer
+                    boxes.append((outer_size, *self.metrics(outer_language, segment.bold, outer_size)))
+            ascent = descent = 0.0
+            for box_size, box_ascent, box_descent in boxes:
+                half = (LINE_HEIGHT * box_size - box_ascent - box_descent) / 2
+                ascent = max(ascent, box_ascent + half)
+                descent = max(descent, box_descent + half)
+            lines.append(_Line(chunks, ascent, descent))
+        return lines
+
+    def _piece_metrics(self, segment: Segment, text: str, size: float) -> tuple[float, float]:
+        """Ascent and descent of `text` laid out alone, as WeasyPrint lays out a text box: the
+        fonts that draw it count, but only as Pango measures the line (an Arabic box with a
+        Latin "-" keeps its height; Arabic digits in an English box make it taller)."""
+        visible = _ISOLATES.sub("", text)  # ours, not in WeasyPrint's text; a patient's marks count
+        key = (segment.language, segment.bold, size, visible)
+        if key in self._pieces:  # labels, spaces, appointments: the same on many copies
+            return self._pieces[key]
+        if len(self._pieces) > 4096:  # bounded: a batch's memory stays flat
+            self._pieces.clear()
+        layout = self._for(segment.language).pieces
+        pango.pango_layout_set_markup(layout, (
+            f'<span font_desc="{_font_desc(segment, size / segment.scale)}" '
+            f'lang="{segment.language}">{html.escape(visible)}</span>').encode(), -1)
+        line = pango.pango_layout_get_line_readonly(layout, 0)
+        logical = ffi.new("PangoRectangle *")
+        pango.pango_layout_line_get_extents(line, ffi.NULL, logical)
+        baseline = pango.pango_layout_get_baseline(layout) * FROM_UNITS
+        self._pieces[key] = (baseline, logical.height * FROM_UNITS - baseline)
+        return self._pieces[key]
+
+    def _chunks(self, line, text: bytes, starts: list[int], segments: list[Segment], size: float,
+                fonts: dict[str, _FontUse]) -> tuple[list[_Chunk], float, dict[int, bytes]]:
+        """The line's glyphs in chunks, its width, and each segment's text on it."""
+        chunks: list[_Chunk] = []
+        spans: dict[int, list[int]] = {}  # segment -> first and last byte on this line
+        x = 0.0
+        run = line.runs
+        while run != ffi.NULL:
+            item = run.data
+            run = run.next
+            glyphs = item.glyphs
+            font = None  # looked up at the first glyph drawn: a run of direction marks draws none
+            item_offset, item_length = item.item.offset, item.item.length
+            clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
+            for i in range(glyphs.num_glyphs):
+                info = glyphs.glyphs[i]
+                start = glyphs.log_clusters[i]
+                segment = _segment_at(starts, item_offset + start)
+                glyph_text = ""
+                # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
+                if i == 0 or glyphs.log_clusters[i - 1] != start:
+                    # the cluster runs to the next cluster's start, whichever way the item runs
+                    following = bisect.bisect_right(clusters, start)
+                    end = clusters[following] if following < len(clusters) else item_length
+                    glyph_text = text[item_offset + start:item_offset + end].decode()
+                    # marks too: a right-to-left mark starting a note sizes its line in WeasyPrint
+                    span = spans.setdefault(segment, [item_offset + start, item_offset + end])
+                    span[0] = min(span[0], item_offset + start)
+                    span[1] = max(span[1], item_offset + end)
+                width = info.geometry.width * FROM_UNITS
+                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
+                    if width:
+                        x += width
+                        chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
+                    continue
+                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                    raise NeedsFullLayout("a character no bundled font has")
+                font = font or self._font_use(item.item.analysis.font, fonts)
+                if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
+                    chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
+                chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
+                                                info.geometry.y_offset * FROM_UNITS, glyph_text))
+                x += width
+        pieces = {segment: text[first:last] for segment, (first, last) in spans.items()}
+        return [chunk for chunk in chunks if chunk.glyphs], x, pieces
+
+    def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
+        key = font_name(pango_font)  # one embedded font per file, whatever the size
+        if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
+            raise NeedsFullLayout(f"a character no bundled font has ({key})")
+        if key not in fonts:
+            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}")
+        return fonts[key]
+
+
+def _segment_at(starts: list[int], offset: int) -> int:
+    """The segment holding byte `offset`, segments starting at the (sorted) byte `starts`."""
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def _font_desc(segment: Segment, size: float) -> str:
+    weight = " Bold" if segment.bold else ""
+    return f"{FAMILIES[segment.language]},{weight} {size * segment.scale:.3f}px"
+
+
+def _description(families: str, bold: bool, size: float):
+    description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+    pango.pango_font_description_set_family(description, families.encode())
+    pango.pango_font_description_set_weight(description, 700 if bold else 400)
+    pango.pango_font_description_set_absolute_size(description, int(size * TO_UNITS))
+    return description
+
+
+_ISOLATES = re.compile("[\u2066-\u2069]")  # Segment.laid_out's (patients.csv refuses them)
+

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
 from brochure.config.content import load_topic
@@ -100,16 +101,19 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
 
     for density in DENSITIES:
         last = density == DENSITIES[-1]
-        plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-                     best_effort=last, personal=patient is not None)
-        if plan is None and not last:
-            continue
-        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient, plan=plan or {})
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
-                              stylesheets=stylesheets)
-        if rendered.page_count <= page_limit and not rendered.overflows:
-            break
+        # the sections are measured once, at normal spacing; a tighter density's heights are
+        # predicted from them, and measured for real only when the prediction did not fit
+        for exact in (False, True) if density != DENSITIES[0] else (True,):
+            plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
+                         stylesheets, best_effort=last, personal=patient is not None, exact=exact)
+            if plan is None and not last:
+                break
+            html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,
+                                edition=edition, patient=patient, plan=plan or {})
+            rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
+                                  stylesheets=stylesheets)
+            if rendered.page_count <= page_limit and not rendered.overflows:
+                return html, rendered, density
     return html, rendered, density
 
 
@@ -123,19 +127,30 @@ def plan_for(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, dens
                  best_effort=True, personal=personal) or {}
 
 
+# What a tighter density does to the height of text (its line heights: leaflet.css), to predict it
+# from the normal measurement; figures, mastheads and the small print keep their size.
+TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
+
+
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-          best_effort: bool = False, personal: bool = False) -> dict | None:
-    """Where each whole section goes, from the sections measured as WeasyPrint sets them at this
-    density; None when nothing fits. With `best_effort`, a tri-fold that cannot fit still gets
-    its panels filled in reading order, so that the build names the panel and section left over."""
+          best_effort: bool = False, personal: bool = False, exact: bool = True) -> dict | None:
+    """Where each whole section goes, from the sections measured as WeasyPrint sets them (at this
+    density when `exact`, else predicted from normal spacing); None when nothing fits. With
+    `best_effort`, what cannot fit is still placed in reading order, so that the build names the
+    panel, side or section left over."""
     bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
-    html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+    measured_at = density if exact else DENSITIES[0]
+    html = leaflet_html(clinic, topic, languages, paper, measured_at, layout=layout, edition=edition,
                         measure=True, blank_cover=personal)  # a patient's letter heading, measured
+
+    def measure(box_ids):
+        return _measure(html, clinic, roots, stylesheets, box_ids,
+                        TEXT_SCALE[density] / TEXT_SCALE[measured_at])
+
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
-        measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                              box_ids=rows)
+        measured = measure(rows)
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
         runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
                              [measured.leads[row] for row in rows], list(continues))
@@ -143,14 +158,13 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
     if layout == "trifold":
-        return _trifold_plan(html, clinic, trifold_items(sections, languages), languages[0], paper,
-                             edition, roots, stylesheets, best_effort)
+        return _trifold_plan(trifold_items(sections, languages), languages[0], paper, edition,
+                             best_effort, measure)
     cells = {lang: single_cells(sections, lang) for lang in languages}
     ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
-    measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                          box_ids=(*masthead.values(), "letter-heading",
-                                   *(i for lang in languages for i in ids[lang])))
+    measured = measure((*masthead.values(), "letter-heading",
+                        *(i for lang in languages for i in ids[lang])))
     page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
@@ -174,14 +188,12 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     return {"single": plan}
 
 
-def _trifold_plan(html, clinic, items, primary, paper, edition, roots, stylesheets,
-                  best_effort: bool) -> dict | None:
+def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) -> dict | None:
     """The reading items cut into the four reading panels where they come out most even; the
     disclaimer, the last of them, moves to the back panel when only that makes them fit."""
     back = balance.TRIFOLD_FIXED["back"]
     ids = [_item_id(item, primary) for item in items]
-    measured = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                          box_ids=(*ids, *back))
+    measured = measure((*ids, *back))
     heights, leads = measured.heights, measured.leads
     capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
     panels = len(balance.TRIFOLD_READING)
@@ -202,6 +214,24 @@ def _trifold_plan(html, clinic, items, primary, paper, edition, roots, styleshee
     runs = balance.greedy([heights[_item_id(item, primary)] for item in items], [capacity] * panels)
     return {"trifold": {role: tuple(items[i] for i in run)
                         for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
+
+
+@lru_cache(maxsize=8)
+def _measured_at(html: str, clinic: Clinic, roots: tuple, stylesheets: tuple, box_ids: tuple):
+    return render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                      box_ids=box_ids)
+
+
+def _measure(html, clinic, roots, stylesheets, box_ids, scale: float):
+    """The named boxes' heights and top margins, measured once per measuring page (the same page
+    serves every density it predicts), text sections scaled by `scale`."""
+    measured = _measured_at(html, clinic, tuple(roots), tuple(stylesheets), tuple(box_ids))
+
+    def scaled(values):
+        return {key: value * scale if key.startswith(("section-", "contact")) else value
+                for key, value in values.items()}
+
+    return replace(measured, heights=scaled(measured.heights), leads=scaled(measured.leads))
 
 
 def _row_id(cell: str) -> str:

@@ -44,6 +44,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'  # Typst, measured beside personal copies
 	$(BIN)/python bench/bench_startup.py
+	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_patients.py
 

@@ -89,7 +89,8 @@ def run_cli_process(*args, cwd: Path | None = None, env: dict | None = None) -> 
 def copy_clinic(tmp_path: Path, slug: str = "al-noor", name: str | None = None) -> Path:
     """A private copy of an example clinic, at tmp_path/clinics/NAME, for a test to spoil."""
     target = tmp_path / "clinics" / (name or slug)
-    shutil.copytree(EXAMPLES / slug, target)
+    # not records/ (send journal, record of copies), should a run have left one in the example
+    shutil.copytree(EXAMPLES / slug, target, ignore=shutil.ignore_patterns("records"))
     return target
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from brochure.personal.cover_text import FAMILIES, LINE_HEIGHT, SIZE_PT, NeedsFullLayout, Segment
-from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, font_name, gobject, pango
+from brochure.weasy import FROM_UNITS, TO_UNITS, cluster_pieces, ffi, font_name, gobject, pango
 
 WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
 
@@ -191,6 +191,8 @@ class Typesetter:
             font = None  # looked up at the first glyph drawn: a run of direction marks draws none
             item_offset, item_length = item.item.offset, item.item.length
             clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
+            cluster: list[_Glyph] = []  # the glyphs drawn for one cluster, in the item's order
+            right_to_left = item.item.analysis.level % 2
             for i in range(glyphs.num_glyphs):
                 info = glyphs.glyphs[i]
                 start = glyphs.log_clusters[i]
@@ -198,6 +200,8 @@ class Typesetter:
                 glyph_text = ""
                 # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
                 if i == 0 or glyphs.log_clusters[i - 1] != start:
+                    _share_text(cluster, right_to_left)
+                    cluster = []
                     # the cluster runs to the next cluster's start, whichever way the item runs
                     following = bisect.bisect_right(clusters, start)
                     end = clusters[following] if following < len(clusters) else item_length
@@ -219,7 +223,9 @@ class Typesetter:
                     chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
                 chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
                                                 info.geometry.y_offset * FROM_UNITS, glyph_text))
+                cluster.append(chunks[-1].glyphs[-1])
                 x += width
+            _share_text(cluster, right_to_left)
         pieces = {segment: text[first:last] for segment, (first, last) in spans.items()}
         return [chunk for chunk in chunks if chunk.glyphs], x, pieces
 
@@ -230,6 +236,23 @@ class Typesetter:
         if key not in fonts:
             fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}")
         return fonts[key]
+
+
+def _share_text(cluster: list[_Glyph], right_to_left: bool) -> None:
+    """Every glyph of a cluster mapped to some of its text, as WeasyPrint's drawing is made to
+    (weasy.cluster_pieces): the first glyph in the item's order holds the cluster's text."""
+    if len(cluster) > 1 and (pieces := cluster_pieces(visible(cluster[0].text), len(cluster),
+                                                      right_to_left)):
+        for glyph, piece in zip(cluster, pieces, strict=True):
+            glyph.text = piece
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` without bidi controls: a glyph's text in the PDF's text layer."""
+    return _BIDI_CONTROLS.sub("", text)
 
 
 def _segment_at(starts: list[int], offset: int) -> int:

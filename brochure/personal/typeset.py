@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -78,6 +79,16 @@ class Typesetter:
         self._layouts: dict[str, _Layouts] = {}
         self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
         self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
+        self._font_names: dict[int, tuple[object, str]] = {}  # by PangoFont address, held
+
+    def _font_name(self, pango_font) -> str:
+        """font_name, once per Pango font (held, so its address is never another font's)."""
+        address = int(ffi.cast("uintptr_t", pango_font))
+        if address not in self._font_names:
+            held = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                          gobject.g_object_unref)
+            self._font_names[address] = (held, font_name(pango_font))
+        return self._font_names[address][1]
 
     def _for(self, language: str) -> _Layouts:
         if language not in self._layouts:
@@ -190,16 +201,19 @@ class Typesetter:
             glyphs = item.glyphs
             font = None  # looked up at the first glyph drawn: a run of direction marks draws none
             item_offset, item_length = item.item.offset, item.item.length
-            clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
+            count = glyphs.num_glyphs
+            # read in bulk: a C field read through cffi costs as much as the rest of the loop
+            log_clusters = ffi.unpack(glyphs.log_clusters, count)
+            infos = _GLYPH_INFO.iter_unpack(ffi.buffer(glyphs.glyphs, count * _GLYPH_INFO.size))
+            clusters = sorted(set(log_clusters))
             cluster: list[_Glyph] = []  # the glyphs drawn for one cluster, in the item's order
             right_to_left = item.item.analysis.level % 2
-            for i in range(glyphs.num_glyphs):
-                info = glyphs.glyphs[i]
-                start = glyphs.log_clusters[i]
+            for i, (glyph_id, pango_width, x_offset, y_offset) in enumerate(infos):
+                start = log_clusters[i]
                 segment = _segment_at(starts, item_offset + start)
                 glyph_text = ""
                 # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
-                if i == 0 or glyphs.log_clusters[i - 1] != start:
+                if i == 0 or log_clusters[i - 1] != start:
                     _share_text(cluster, right_to_left)
                     cluster = []
                     # the cluster runs to the next cluster's start, whichever way the item runs
@@ -210,19 +224,19 @@ class Typesetter:
                     span = spans.setdefault(segment, [item_offset + start, item_offset + end])
                     span[0] = min(span[0], item_offset + start)
                     span[1] = max(span[1], item_offset + end)
-                width = info.geometry.width * FROM_UNITS
-                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
+                width = pango_width * FROM_UNITS
+                if glyph_id == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
                     if width:
                         x += width
                         chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
                     continue
-                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                     raise NeedsFullLayout("a character no bundled font has")
                 font = font or self._font_use(item.item.analysis.font, fonts)
                 if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
                     chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
-                chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
-                                                info.geometry.y_offset * FROM_UNITS, glyph_text))
+                chunks[-1].glyphs.append(_Glyph(glyph_id, width, x_offset * FROM_UNITS,
+                                                y_offset * FROM_UNITS, glyph_text))
                 cluster.append(chunks[-1].glyphs[-1])
                 x += width
             _share_text(cluster, right_to_left)
@@ -230,7 +244,7 @@ class Typesetter:
         return [chunk for chunk in chunks if chunk.glyphs], x, pieces
 
     def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
-        key = font_name(pango_font)  # one embedded font per file, whatever the size
+        key = self._font_name(pango_font)  # one embedded font per file, whatever the size
         if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
             raise NeedsFullLayout(f"a character no bundled font has ({key})")
         if key not in fonts:
@@ -253,6 +267,18 @@ _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def visible(text: str) -> str:
     """`text` without bidi controls: a glyph's text in the PDF's text layer."""
     return _BIDI_CONTROLS.sub("", text)
+
+
+def _glyph_info_struct() -> struct.Struct:
+    """PangoGlyphInfo as Python's struct reads it: the glyph, then its geometry (width, x and y
+    offsets), then attributes this module does not read."""
+    geometry = ffi.offsetof("PangoGlyphInfo", "geometry")
+    assert geometry == ffi.sizeof("PangoGlyph") and ffi.sizeof("PangoGlyphGeometry") == 12, \
+        "PangoGlyphInfo's layout changed"
+    return struct.Struct(f"=Iiii{ffi.sizeof('PangoGlyphInfo') - geometry - 12}x")
+
+
+_GLYPH_INFO = _glyph_info_struct()
 
 
 def _segment_at(starts: list[int], offset: int) -> int:

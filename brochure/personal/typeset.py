@@ -46,12 +46,12 @@ class _Line:
 class _FontUse:
     """One font file as used on this cover: its glyphs, their widths and text, for embedding."""
 
-    def __init__(self, pango_font, resource: str):
+    def __init__(self, pango_font, resource: str, name: str):
         # held past its layout (the layout's next text frees the runs), at the size it was first
         # met in: other sizes scale from it
         self.pango_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
                                  gobject.g_object_unref)
-        self.resource = resource
+        self.resource, self.name = resource, name
         self.widths: dict[int, int] = {}
         self.to_unicode: dict[int, str] = {}
         self.extents = ffi.new("PangoRectangle *")
@@ -80,6 +80,7 @@ class Typesetter:
         self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
         self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
         self._font_names: dict[int, tuple[object, str]] = {}  # by PangoFont address, held
+        self._rows: dict[tuple, list[_Line]] = {}
 
     def _font_name(self, pango_font) -> str:
         """font_name, once per Pango font (held, so its address is never another font's)."""
@@ -123,7 +124,27 @@ class Typesetter:
     def lines(self, segments: list[Segment], language: str, width: float,
               fonts: dict[str, _FontUse]) -> list[_Line]:
         """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
-        the line's left end; raises NeedsFullLayout for a word wider than the block."""
+        the line's left end; raises NeedsFullLayout for a word wider than the block. A row laid
+        out before (a label with the same surgeon, a note many patients get) is not laid out
+        again: its lines are this copy's, in this copy's fonts."""
+        key = (tuple(segments), language, width)
+        if key not in self._rows:
+            if len(self._rows) >= 1024:  # bounded: a batch's memory stays flat
+                self._rows.clear()
+            self._rows[key] = self._laid_out(segments, language, width, {})
+        return [_Line([_Chunk(chunk.segment, self._use(chunk.font, fonts), chunk.size, chunk.x,
+                              chunk.glyphs) for chunk in line.chunks], line.ascent, line.descent)
+                for line in self._rows[key]]
+
+    @staticmethod
+    def _use(font: _FontUse, fonts: dict[str, _FontUse]) -> _FontUse:
+        """This copy's use of the font a cached row was laid out in."""
+        if font.name not in fonts:
+            fonts[font.name] = _FontUse(font.pango_font, f"BF{len(fonts)}", font.name)
+        return fonts[font.name]
+
+    def _laid_out(self, segments: list[Segment], language: str, width: float,
+                  fonts: dict[str, _FontUse]) -> list[_Line]:
         if any("\u00ad" in segment.text for segment in segments):
             raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
         layout = self._for(language).rows
@@ -248,7 +269,7 @@ class Typesetter:
         if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
             raise NeedsFullLayout(f"a character no bundled font has ({key})")
         if key not in fonts:
-            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}")
+            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}", key)
         return fonts[key]
 
 

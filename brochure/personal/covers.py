@@ -209,17 +209,43 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
 def _show(chunk: _Chunk, left: float, baseline: float) -> bytes:
     """BT ... ET for one chunk: WeasyPrint's way (draw/text.py) of keeping Pango's positions
     with a font's own advances, so readers extract the text as WeasyPrint's is."""
-    font, size = chunk.font, chunk.size
-    out = [b"BT\n/%s %.4f Tf\n1 0 0 1 %.4f %.4f Tm\n" % (font.resource.encode(), size,
-                                                       left + chunk.x, baseline)]
-    parts: list[str] = []
+    font = chunk.font
     for glyph in chunk.glyphs:
-        if glyph.glyph not in font.to_unicode:  # a cluster's other glyphs stand for no text
+        if glyph.glyph not in font.to_unicode:  # the first text a glyph stands for, as WeasyPrint
             font.to_unicode[glyph.glyph] = visible(glyph.text)
         if glyph.glyph not in font.widths:
-            pango.pango_font_get_glyph_extents(font.pango_font, glyph.glyph, ffi.NULL, font.extents)
-            font.widths[glyph.glyph] = round(font.extents.width * FROM_UNITS / font.size * 1000)
-        own = font.widths[glyph.glyph] * size / 1000
+            font.widths[glyph.glyph] = _advance(font, glyph.glyph)
+    # a row laid out before hands over the same glyphs: their text showing is made once
+    key = (id(chunk.glyphs), font.name, chunk.size)
+    if key not in _shown:
+        if len(_shown) >= 4096:  # bounded: a batch's memory stays flat
+            _shown.clear()
+        _shown[key] = (chunk.glyphs, _text_showing(chunk, font.widths))
+    return b"BT\n/%s %.4f Tf\n1 0 0 1 %.4f %.4f Tm\n%sET\n" % (
+        font.resource.encode(), chunk.size, left + chunk.x, baseline, _shown[key][1])
+
+
+_shown: dict[tuple[int, str, float], tuple[list, bytes]] = {}  # glyphs held: ids stay theirs
+_advances: dict[tuple[str, int], int] = {}
+
+
+def _advance(font: _FontUse, glyph: int) -> int:
+    """A glyph's own advance in the font, in thousandths of the size (the PDF's widths)."""
+    key = (font.name, glyph)
+    if key not in _advances:
+        pango.pango_font_get_glyph_extents(font.pango_font, glyph, ffi.NULL, font.extents)
+        _advances[key] = round(font.extents.width * FROM_UNITS / font.size * 1000)
+    return _advances[key]
+
+
+def _text_showing(chunk: _Chunk, widths: dict[int, int]) -> bytes:
+    """The TJ operators of a chunk, with kerning where Pango's position differs from the font's
+    advance, and the rise of glyphs set above or below the baseline."""
+    size = chunk.size
+    out: list[bytes] = []
+    parts: list[str] = []
+    for glyph in chunk.glyphs:
+        own = widths[glyph.glyph] * size / 1000
         offset = glyph.x_offset / size * 1000
         if glyph.y_offset:
             out.append(_tj(parts))
@@ -236,7 +262,6 @@ def _show(chunk: _Chunk, left: float, baseline: float) -> bytes:
             parts = []
             out.append(b"0 Ts\n")
     out.append(_tj(parts))
-    out.append(b"ET\n")
     return b"".join(out)
 
 

@@ -186,11 +186,12 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
             for segment_index, line_index in order:
                 segment = row[segment_index]
                 span, mcids = spans[segment_index, line_index]
-                update.put(span, {
-                    "Type": Name("StructElem"), "S": Name("Span"), "P": paragraph, "Pg": page,
-                    "K": mcids[0], **({"Lang": segment.language} if segment.own_element else {})})
-            update.put(paragraph, {"Type": Name("StructElem"), "S": Name("P"), "P": Ref(slot.section),
-                                   "Pg": page, "K": [spans[key][0] for key in order]})
+                # written directly: a copy has dozens of these, the same but for their numbers
+                language = b" /Lang " + serialize(segment.language) if segment.own_element else b""
+                update.put(span, Raw(b"<</Type /StructElem /S /Span /P %d 0 R /Pg %d 0 R /K %d%s>>"
+                                     % (paragraph, page, mcids[0], language)))
+            update.put(paragraph, Raw(b"<</Type /StructElem /S /P /P %d 0 R /Pg %d 0 R /K %s>>" % (
+                slot.section, page, serialize([spans[key][0] for key in order]))))
             section_kids.append(paragraph)
         update.put(slot.section, {**template.sections[slot.section], "K": section_kids})
     font_refs = {use.resource: _embed(update, use) for use in fonts.values()}

@@ -30,7 +30,7 @@ lint: $(STAMP)
 # The browser tests of `brochure serve` need Chromium: installed here where it can be (root with apt).
 test: lint
 	@sh tools/system-deps.sh --browser
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10
 
 # Refresh the golden images after a deliberate change to the look; open them before committing.
 golden: $(STAMP)
@@ -44,6 +44,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'  # Typst, measured beside personal copies
 	$(BIN)/python bench/bench_startup.py
+	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_patients.py
 

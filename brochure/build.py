@@ -8,7 +8,7 @@ import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -49,6 +49,7 @@ class ClinicBuild:
     density: str = "normal"    # how much the fitting step tightened spacing
     warnings: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    fill: dict[str, float] = field(default_factory=dict)  # Leaflet.fill: each side or panel, 0 to 1
 
 
 def build_clinics(folders: list[Path], out_dir: Path, *, paper: str | None = None,
@@ -87,4 +88,4 @@ def _build_one(folder: Path, *, out_dir: Path, paper, languages, layout, edition
     except BrochureError as exc:
         return ClinicBuild(folder.name, problems=tuple(exc.problems))
     return ClinicBuild(folder.name, path, leaflet.page_count, len(leaflet.pdf), leaflet.density,
-                       leaflet.warnings)
+                       leaflet.warnings, fill=leaflet.fill)

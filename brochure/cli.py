@@ -129,9 +129,11 @@ def cli():
               help="Processes to build with. Several clinics: one per clinic up to one per CPU core "
                    "[default]. With --patients: 1 [default]; each process first renders the leaflet "
                    "(about 1.5 s), worth it for thousands of copies.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say how full each side of the sheet (or tri-fold panel) came out, in %.")
 @click.pass_context
 def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edition,
-          patients_csv, skip_invalid, jobs):
+          patients_csv, skip_invalid, jobs, verbose):
     """Build the MISS leaflet for one or more clinics.
 
     Writes OUT/SLUG/SLUG-miss-LAYOUT-PAPER-LANGS-EDITION.pdf (for example
@@ -156,6 +158,8 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
         pages = "page" if built.page_count == 1 else "pages"
         click.echo(f"{display_path(built.path)}  {built.page_count} {pages}  "
                    f"{built.size / 1024:.0f} KB{note}")
+        if verbose:
+            click.echo("  fill: " + ", ".join(f"{where} {share:.0%}" for where, share in built.fill.items()))
         for warning in built.warnings:
             click.echo(f"warning: {warning}", err=True)
     if failed:

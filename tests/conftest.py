@@ -7,6 +7,7 @@ the point (signals, exit codes, crashes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -18,9 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from brochure.config.patients import Patient
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "clinics"
 MM = 72 / 25.4  # PDF points per millimetre
+
+# two patients of al-noor, one reading Arabic first and one English, whose copies several tests read
+PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
+                     "Dr. Omar Haddad", "صائمة من منتصف الليل")
+PATIENT_EN = Patient("P-0043", "John O'Neil", "j@example.com", "en", dt.datetime(2026, 12, 9, 15, 0),
+                     None, "Bring your MRI")
 
 
 def brochure_command() -> list[str]:
@@ -137,10 +146,12 @@ class SharedBuilds:
 
 
 @pytest.fixture(scope="session")
-def shared_builds(tmp_path_factory, worker_id) -> SharedBuilds:
-    """The session's shared builds, in the temporary folder all xdist workers of this run share."""
+def shared_builds(tmp_path_factory, request) -> SharedBuilds:
+    """The session's shared builds, in the temporary folder all xdist workers of this run share
+    (a worker's own is popen-gwN inside it)."""
     base = tmp_path_factory.getbasetemp()
-    return SharedBuilds((base if worker_id == "master" else base.parent) / "shared-builds")
+    in_a_worker = hasattr(request.config, "workerinput")
+    return SharedBuilds((base.parent if in_a_worker else base) / "shared-builds")
 
 
 class Built:
@@ -167,3 +178,13 @@ class Built:
 def built(shared_builds) -> Built:
     """Every example clinic built through the CLI (`--all`), and variants of paper and languages."""
     return Built(shared_builds)
+
+
+@pytest.fixture(scope="session")
+def personal() -> dict[str, bytes]:
+    """PATIENT_AR's and PATIENT_EN's copies (keys: their language), made once per worker."""
+    from brochure.config.clinic import load_clinic
+    from brochure.personal.leaflet import make_personal_leaflet
+
+    clinic = load_clinic(EXAMPLES / "al-noor")
+    return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 
 ARABIC_DIGIT_RUN = re.compile("[٠-٩]+(?:[-.,:٫][٠-٩]+)*")
@@ -99,3 +100,19 @@ def same_places(words: list[tuple[str, float, float]], others: list[tuple[str, f
     return len(words) == len(others) and all(
         a[0] == b[0] and abs(a[1] - b[1]) <= tolerance_pt and abs(a[2] - b[2]) <= tolerance_pt
         for a, b in zip(words, others, strict=True))
+
+
+def structure(path_or_bytes):
+    """(tag, language in force, alternative text) for every structure element, in tree order."""
+    found = []
+    with pikepdf.open(path_or_bytes) as pdf:
+        def walk(element, language):
+            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+                return
+            language = str(element.get("/Lang", language) or "") or language
+            found.append((str(element.S), language, str(element.get("/Alt", ""))))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid, language)
+        walk(pdf.Root.StructTreeRoot.K[0], str(pdf.Root.get("/Lang", "")))
+    return found

@@ -41,12 +41,14 @@ def cmyk_profile(clinic: Clinic) -> Path:
         "`apt-get install libgs-common`")
 
 
-def finish_for_press(pdf: bytes, fold_positions: tuple[float, ...] = ()) -> bytes:
-    """Boxes, marks and colour management. `fold_positions` are fractions of the trim width."""
+def finish_for_press(pdf: bytes, fold_positions: tuple = ()) -> bytes:
+    """Boxes, marks and colour management. `fold_positions` are fractions of the trim width, the
+    same for every page, or one tuple per page (a tri-fold's narrower flap moves its folds)."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         srgb = _srgb_profile(document)
-        for page in document.pages:
-            _reframe(document, page, fold_positions)
+        per_page = bool(fold_positions) and isinstance(fold_positions[0], tuple)
+        for index, page in enumerate(document.pages):
+            _reframe(document, page, fold_positions[index] if per_page else fold_positions)
             _manage_rgb(page.obj, srgb, set())
         out = io.BytesIO()
         document.save(out, deterministic_id=True)

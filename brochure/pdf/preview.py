@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from brochure.files import write_atomically
+from brochure.render.balance import trifold_sides
 from brochure.render.leaflet import Leaflet
 
 DPI = 110
@@ -60,15 +61,16 @@ def contact_sheet(images: list[Image.Image], leaflet: Leaflet) -> Image.Image:
     height = max(image.height for image in images) + 2 * GAP_PX
     canvas = Image.new("RGB", (width, height), (150, 150, 150))
     x = GAP_PX
-    for image in images:
+    for index, image in enumerate(images):
         page = image.copy()
-        _outline_panels(ImageDraw.Draw(page), page.size, leaflet)
+        _outline_panels(ImageDraw.Draw(page), page.size, leaflet, index)
         canvas.paste(page, (x, GAP_PX))
         x += image.width + GAP_PX
     return canvas
 
 
-def _outline_panels(draw: ImageDraw.ImageDraw, size: tuple[int, int], leaflet: Leaflet) -> None:
+def _outline_panels(draw: ImageDraw.ImageDraw, size: tuple[int, int], leaflet: Leaflet,
+                    page_index: int = 0) -> None:
     w, h = size
     inset = 0
     if leaflet.edition == "press":  # the page image includes the slug around the trim
@@ -76,8 +78,9 @@ def _outline_panels(draw: ImageDraw.ImageDraw, size: tuple[int, int], leaflet: L
         inset = round(SLUG_MM / 25.4 * DPI)
     left, top, right, bottom = inset, inset, w - inset, h - inset
     draw.rectangle([left, top, right - 1, bottom - 1], outline=OUTLINE, width=2)
-    if leaflet.layout == "trifold":
-        for third in (1, 2):
-            x = left + (right - left) * third // 3
+    if leaflet.layout == "trifold":  # the folds where the narrower flap puts them
+        side = trifold_sides(leaflet.paper, leaflet.languages[0] == "ar")[page_index]
+        for fold in side.folds_mm:
+            x = left + round((right - left) * fold / sum(side.widths_mm))
             for y in range(top, bottom, 14):
                 draw.line([(x, y), (x, min(y + 8, bottom))], fill=FOLD, width=2)

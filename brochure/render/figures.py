@@ -26,24 +26,33 @@ class DrawnBar:
     key: str
     label_en: str
     label_ar: str
+    scale: float                      # 1.0: life size; 0.5 where life size does not fit
     solid: tuple[float, float]        # x, width of the certain length
     range: tuple[float, float] | None  # x, width of the "up to" part (5-6 inch, 2-5 mm)
     tail: tuple[float, float] | None   # x, width of the "or more" fade
 
 
-def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bool,
-                  scale: float = 1.0) -> list[DrawnBar]:
-    """Bars at `scale` (1.0: one millimetre of incision is one millimetre of paper)."""
-    def place(start: float, length: float) -> tuple[float, float]:
-        start, length = start * scale, length * scale
-        x = width_mm - EDGE_MM - start - length if from_right else EDGE_MM + start
-        return (round(x, 3), round(length, 3))
+def bar_scale(bar: IncisionBar, width_mm: float) -> float:
+    """Life size when the whole bar (its "or more" fade included) fits the drawing, else half."""
+    length = bar.max_mm + (OR_MORE_TAIL_MM if bar.or_more else 0.0)
+    return 1.0 if length <= width_mm - 2 * EDGE_MM else 0.5
 
+
+def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bool) -> list[DrawnBar]:
+    """Each bar at life size where it fits `width_mm`, else at half size (one millimetre of
+    incision is one millimetre of paper, or half of one)."""
     drawn = []
     for bar in bars:
+        scale = bar_scale(bar, width_mm)
+
+        def place(start: float, length: float, scale: float = scale) -> tuple[float, float]:
+            start, length = start * scale, length * scale
+            x = width_mm - EDGE_MM - start - length if from_right else EDGE_MM + start
+            return (round(x, 3), round(length, 3))
+
         extra = bar.max_mm - bar.min_mm
         drawn.append(DrawnBar(
-            key=bar.key, label_en=bar.label.en, label_ar=bar.label.ar,
+            key=bar.key, label_en=bar.label.en, label_ar=bar.label.ar, scale=scale,
             solid=place(0, bar.min_mm),
             range=place(bar.min_mm, extra) if extra > 0 else None,
             tail=place(bar.max_mm, OR_MORE_TAIL_MM / scale) if bar.or_more else None,
@@ -51,12 +60,20 @@ def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bo
     return drawn
 
 
-def inch_ticks(width_mm: float, inches: int, from_right: bool,
-               scale: float = 1.0) -> list[tuple[float, int]]:
-    """x position (mm) and label of each whole inch on the ruler under the bars."""
-    step = MM_PER_INCH * scale
-    return [(round(width_mm - EDGE_MM - i * step if from_right else EDGE_MM + i * step, 3), i)
-            for i in range(inches + 1)]
+def extent(bar: DrawnBar, width_mm: float, from_right: bool) -> float:
+    """How far from the drawing's start edge the bar reaches, in mm."""
+    parts = [part for part in (bar.solid, bar.range, bar.tail) if part]
+    return (width_mm - min(x for x, _ in parts)) if from_right else max(x + w for x, w in parts)
+
+
+def ruler_ticks(width_mm: float, step_mm: float, from_right: bool, scale: float = 1.0,
+                every: int = 1) -> list[tuple[float, int, bool]]:
+    """x (mm), value and whether labelled, for each whole unit (inch or centimetre) that fits
+    between the ruler's ends; every `every`-th tick carries its number."""
+    step = step_mm * scale
+    count = int((width_mm - 2 * EDGE_MM) // step + 1e-9)
+    return [(round(width_mm - EDGE_MM - i * step if from_right else EDGE_MM + i * step, 3), i,
+             i % every == 0) for i in range(count + 1)]
 
 
 def qr_svg(url: str, colour: str, title: str = "") -> Markup:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
 from brochure.config.content import load_topic
-from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, PAGES, PAPERS, SCREEN_PAGES
+from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAGES, PAPER, PAPERS, SCREEN_PAGES
 from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
+from brochure.render import balance
+from brochure.render.balance import pair_rows, single_cells, trifold_items
 from brochure.render.html import DENSITIES, leaflet_html, render_pdf
 
 
@@ -24,6 +27,8 @@ class Leaflet:
     layout: str = "sheet"
     edition: str = "office"
     warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
+    # how full each side ("page 1", "page 2") or tri-fold panel ("cover", "inside-1"...) is, 0 to 1
+    fill: dict[str, float] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -54,22 +59,14 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     where = display_path(clinic.config_file)
     press = edition == "press"
     options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
-    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
 
-    def fits(rendered) -> bool:
-        return rendered.page_count <= page_limit and not rendered.overflows
-
-    for density in DENSITIES:
-        html = leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                            patient=patient)
-        rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
-                              stylesheets=("leaflet", "trifold") if layout == "trifold" else ("leaflet",))
-        if fits(rendered):
-            break
-    else:
-        if rendered.page_count > page_limit:
-            raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout))
+    _, rendered, density = fitted(clinic, topic, languages, paper, layout=layout, edition=edition,
+                                  patient=patient, options=options, roots=roots)
+    if rendered.page_count > (SCREEN_PAGES if edition == "screen" else PAGES[layout]):
+        raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout, languages,
+                                               rendered.page_count))
+    if rendered.overflows:
         raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
     facts = pdfcheck.inspect_pdf(rendered.pdf)
     problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
@@ -80,11 +77,193 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
         raise BrochureError(problems)
     pdf = rendered.pdf
     if press:
-        folds = (1 / 3, 2 / 3) if layout == "trifold" else ()
+        # fold marks where each side's folds are: the narrower flap moves them, mirrored overleaf
+        folds = tuple(tuple(fold / PAPER[paper]["height_mm"] for fold in side.folds_mm)
+                      for side in balance.trifold_sides(paper, languages[0] == "ar")) \
+            if layout == "trifold" else ()
         pdf = prepress.finish_for_press(pdf, folds)
     warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
     return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
-                   warnings)
+                   warnings, rendered.fill)
+
+
+def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, layout: str, edition: str,
+           patient=None, options: dict | None = None, roots: tuple = (), write: bool = True):
+    """The layout step: the leaflet's HTML, laid out (and, with `write`, written) as the build
+    makes it, and the density it took. Whole sections are moved first (measured, balance.py);
+    spacing is tightened only when no arrangement fits at the looser density; type sizes never
+    change. The last attempt is returned even when it does not fit: the caller names what spills."""
+    page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
+    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
+
+    def fits(rendered) -> bool:
+        return write and rendered.page_count <= page_limit and not rendered.overflows
+
+    for density in DENSITIES:
+        last = density == DENSITIES[-1]
+        # the sections are measured once, at normal spacing; a tighter density's heights are
+        # predicted from them, and measured for real only when the prediction did not fit
+        for exact in (False, True) if density != DENSITIES[0] else (True,):
+            plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
+                         stylesheets, best_effort=last, personal=patient is not None, exact=exact)
+            if plan is None and not last:
+                break
+            html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,
+                                edition=edition, patient=patient, plan=plan or {})
+            rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
+                                  stylesheets=stylesheets)
+            if rendered.page_count <= page_limit and not rendered.overflows:
+                return html, rendered, density
+    return html, rendered, density
+
+
+def plan_for(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, density: str, *,
+             layout: str, edition: str, personal: bool = False) -> dict:
+    """The layout step's arrangement at one density, as the build makes it (filling in reading
+    order when nothing fits): for callers that make the HTML themselves (a patient's copy)."""
+    roots = (prepress.cmyk_profile(clinic).parent,) if edition == "press" else ()
+    stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
+    return _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+                 best_effort=True, personal=personal) or {}
+
+
+def planned_html(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, density: str = "normal",
+                 *, layout: str = "sheet", edition: str = "office", patient=None,
+                 blank_cover: bool = False) -> str:
+    """The leaflet's HTML with the layout step's arrangement, as the build renders it: for callers
+    that render the HTML themselves (a patient's copy, the benchmarks)."""
+    plan = plan_for(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                    personal=blank_cover or patient is not None)
+    return leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                        patient=patient, blank_cover=blank_cover, plan=plan)
+
+
+# What a tighter density does to the height of text (its line heights: leaflet.css), to predict it
+# from the normal measurement; figures, mastheads and the small print keep their size.
+TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
+
+
+def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
+          best_effort: bool = False, personal: bool = False, exact: bool = True) -> dict | None:
+    """Where each whole section goes, from the sections measured as WeasyPrint sets them (at this
+    density when `exact`, else predicted from normal spacing); None when nothing fits. With
+    `best_effort`, what cannot fit is still placed in reading order, so that the build names the
+    panel, side or section left over."""
+    bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
+    measured_at = density if exact else DENSITIES[0]
+    html = leaflet_html(clinic, topic, languages, paper, measured_at, layout=layout, edition=edition,
+                        measure=True, blank_cover=personal)  # a patient's letter heading, measured
+
+    def measure(box_ids):
+        return _measure(html, clinic, roots, stylesheets, box_ids,
+                        TEXT_SCALE[density] / TEXT_SCALE[measured_at])
+
+    sections = topic.sections + clinic.extra_sections
+    if bilingual_rows:  # rows in reading order, cut where front and back come out most even
+        rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
+        measured = measure(rows)
+        page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
+        runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
+                             [measured.leads[row] for row in rows], list(continues))
+        if runs is None:
+            return None
+        return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
+    if layout == "trifold":
+        return _trifold_plan(trifold_items(sections, languages), languages[0], paper, edition,
+                             best_effort, measure)
+    cells = {lang: single_cells(sections, lang) for lang in languages}
+    ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
+    masthead = {lang: f"title-{lang}" for lang in languages}
+    measured = measure((*masthead.values(), "letter-heading",
+                        *(i for lang in languages for i in ids[lang])))
+    page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
+    pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
+    most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
+    plan = {}
+    for lang in languages:
+        heights = [measured.heights[i] for i in ids[lang]]
+        leads = [measured.leads[i] for i in ids[lang]]
+        continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
+        first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM \
+            - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
+        for sides in range(1, most + 1):
+            capacities = [first] * 2 + [page] * 2 * (sides - 1)
+            runs = balance.split(heights, capacities, leads, continues)
+            if runs is not None:
+                break
+        else:
+            if not best_effort:
+                return None
+            runs = balance.greedy(heights, capacities)  # what is left over shows where it spills
+        plan[lang] = [[cells[lang][i] for i in run] for run in runs]
+    return {"single": plan}
+
+
+def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) -> dict | None:
+    """The reading items cut into the four reading panels where they come out most even; the
+    disclaimer, the last of them, moves to the back panel when only that makes them fit."""
+    back = balance.TRIFOLD_FIXED["back"]
+    ids = [_item_id(item, primary) for item in items]
+    measured = measure((*ids, *back))
+    heights, leads = measured.heights, measured.leads
+    capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
+    panels = len(balance.TRIFOLD_READING)
+    back_used = sum(heights[item] for item in back) - leads[back[0]]
+    for reading in (items, items[:-1] if back_used + heights[ids[-1]] <= capacity else None):
+        if reading is None:
+            continue
+        continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
+        reading_ids = [_item_id(item, primary) for item in reading]
+        runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
+                             [leads[i] for i in reading_ids], continues)
+        if runs is not None:
+            plan = {role: tuple(reading[i] for i in run)
+                    for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
+            return {"trifold": plan | ({} if reading is items else {"back": (*back, items[-1])})}
+    if not best_effort:
+        return None
+    runs = balance.greedy([heights[_item_id(item, primary)] for item in items], [capacity] * panels)
+    return {"trifold": {role: tuple(items[i] for i in run)
+                        for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
+
+
+@lru_cache(maxsize=8)
+def _measured_at(html: str, clinic: Clinic, roots: tuple, stylesheets: tuple, box_ids: tuple):
+    return render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                      box_ids=box_ids)
+
+
+def _measure(html, clinic, roots, stylesheets, box_ids, scale: float):
+    """The named boxes' heights and top margins, measured once per measuring page (the same page
+    serves every density it predicts), text sections scaled by `scale`."""
+    measured = _measured_at(html, clinic, tuple(roots), tuple(stylesheets), tuple(box_ids))
+
+    def scaled(values):
+        return {key: value * scale if key.startswith(("section-", "contact")) else value
+                for key, value in values.items()}
+
+    return replace(measured, heights=scaled(measured.heights), leads=scaled(measured.leads))
+
+
+def _row_id(cell: str) -> str:
+    """The element id of a cell or bilingual row (macros.html.j2, sheet.html.j2)."""
+    return {"figure": "figure-incisions", "contact": "contact", "small-print": "disclaimer"}.get(
+        cell, f"section-{cell}")
+
+
+def _cell_id(cell: str, lang: str) -> str:
+    """The element id of one language's cell on the measuring page (macros.html.j2 language_cell):
+    "what#0" is section-what-LANG, "what#2" section-what-LANG-2."""
+    section, _, block = cell.partition("#")
+    return f"{_row_id(section)}-{lang}" + (f"-{block}" if block not in ("", "0") else "")
+
+
+def _item_id(item: str, primary: str) -> str:
+    """The element id of a tri-fold item ("what@en", "figure") on the measuring page (panels.html.j2)."""
+    section, _, rest = item.partition("@")
+    lang, _, block = rest.partition("#")
+    return f"section-{section}-{lang}{'-' + block if block != '0' else ''}" if rest else \
+        {"figure": f"figure-incisions-{primary}"}.get(item, item)
 
 
 def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
@@ -103,15 +282,21 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
             f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
 
 
-def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str) -> list[Problem]:
+def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str,
+                       languages: tuple[str, ...], page_count: int) -> list[Problem]:
     limit = PAGES[layout]
     if layout == "bilingual-pages":
         names = {"ar": "Arabic", "en": "English"}
-        long = [names[lang] for lang in names
-                if len({page for anchor, page in section_pages.items() if anchor.endswith("-" + lang)}) > 1]
+        # a language runs from the page its first section starts on to the page before the next
+        # language's (or the last page): more than one page is a side that does not fit
+        starts = [min(page for anchor, page in section_pages.items() if anchor.endswith("-" + lang))
+                  for lang in languages]
+        ends = [start - 1 for start in starts[1:]] + [page_count]
+        long = [names[lang] for lang, start, end in zip(languages, starts, ends, strict=True) if end > start]
+        sides = f"{' and '.join(long) or 'content'} side{'s need' if len(long) > 1 else ' needs'}"
         return [Problem(where, "", f"one language per side does not fit on {paper.upper()}: the "
-                        f"{' and '.join(long) or 'content'} side needs more than one page; shorten "
-                        "the clinic's own sections or use --layout sheet")]
+                        f"{sides} more than one page; shorten the clinic's own sections or use "
+                        "--layout sheet")]
     spilled = [anchor.removeprefix("section-") for anchor, page in section_pages.items()
                if page > limit and anchor.startswith(("section-", "contact"))]
     what = ", ".join(spilled) if spilled else "the last section"

@@ -19,10 +19,10 @@ LETTER = (215.9, 279.4)
 BUILDS = {  # key: (clinic, layout, edition, paper, languages)
     "sheet-press": ("al-noor", "sheet", "press", "a4", "ar,en"),
     "trifold-press": ("harbor-spine", "trifold", "press", "letter", "en,ar"),
-    "trifold-ar": ("al-noor", "trifold", "office", "a4", "ar,en"),
+    "trifold-ar": ("dar-al-shifa", "trifold", "office", "a4", "ar,en"),
     "trifold-en": ("harbor-spine", "trifold", "office", "a4", "en,ar"),
     "trifold-ar-only": ("dar-al-shifa", "trifold", "office", "a4", "ar"),
-    "pages": ("harbor-spine", "bilingual-pages", "office", "letter", "ar,en"),
+    "pages": ("harbor-spine", "bilingual-pages", "office", "a4", "ar,en"),
     "sheet-office": ("harbor-spine", "sheet", "office", "letter", "en,ar"),
     "sheet-office-ar": ("al-noor", "sheet", "office", "a4", "ar,en"),
     "trifold-en-letter": ("harbor-spine", "trifold", "office", "letter", "en,ar"),
@@ -131,29 +131,35 @@ def test_office_prints_nothing_within_10mm_of_the_paper_edge(printed, key):
     assert not too_close, too_close[:8]
 
 
+# the fold beside the cover, from the trim's left edge: Letter English first (flap 3 5/8 in, back
+# 3 11/16 in, cover), A4 Arabic first (cover 100 mm, back, flap)
+COVER_FOLD_MM = {"trifold-press": 25.4 * (3 + 5 / 8 + 3 + 11 / 16), "trifold-press-ar": 100.0}
+
+
 @pytest.mark.parametrize("key, outer", [("trifold-press", "right"), ("trifold-press-ar", "left")])
-def test_press_trifold_cover_colour_runs_to_the_bleed_box(printed, key, outer):
+def test_press_trifold_cover_colour_runs_to_the_bleed_box_and_past_its_fold(printed, key, outer):
     """The cover's brand colour fills its panel out to the BleedBox on the three outer edges (a
-    white sliver inside the bleed shows when the trim drifts) and stops at the fold."""
+    white sliver inside the bleed shows when the trim drifts) and runs 1.5 mm past its fold, so a
+    fold that drifts shows colour, not paper."""
     with pikepdf.open(printed[key]) as raw:
         page = raw.pages[0].obj
         bleed_x0, bleed_y0, bleed_x1, bleed_y1 = (float(v) for v in page.BleedBox)
-        trim_x0, _, trim_x1, _ = (float(v) for v in page.TrimBox)
+        trim_x0 = float(page.TrimBox[0])
     with pdfplumber.open(printed[key]) as pdf:
         page = pdf.pages[0]  # the outside of the sheet, with the cover
         height = float(page.height)
         coloured = [r for r in page.rects if r.get("fill") and r.get("non_stroking_color")
                     and tuple(r["non_stroking_color"]) not in ((1,), (1, 1, 1), (0, 0, 0, 0))]
         cover = max(coloured, key=lambda r: r["width"] * r["height"])
-    fold = trim_x0 + (trim_x1 - trim_x0) / 3 * (1 if outer == "left" else 2)
+    fold = trim_x0 + COVER_FOLD_MM[key] * MM
     assert cover["top"] == pytest.approx(height - bleed_y1, abs=0.2)
     assert cover["bottom"] == pytest.approx(height - bleed_y0, abs=0.2)
     if outer == "left":
         assert cover["x0"] == pytest.approx(bleed_x0, abs=0.2)
-        assert cover["x1"] == pytest.approx(fold, abs=0.2)
+        assert cover["x1"] == pytest.approx(fold + 1.5 * MM, abs=0.2)
     else:
         assert cover["x1"] == pytest.approx(bleed_x1, abs=0.2)
-        assert cover["x0"] == pytest.approx(fold, abs=0.2)
+        assert cover["x0"] == pytest.approx(fold - 1.5 * MM, abs=0.2)
 
 
 def _third_of(path, page_number, word_text):
@@ -167,17 +173,17 @@ def _third_of(path, page_number, word_text):
     return thirds.pop()
 
 
-@pytest.mark.parametrize("key, cover, back, flap, first_inside", [
-    ("trifold-en", 2, 1, 0, 0),  # English first: cover on the right of the outside
-    ("trifold-ar", 0, 1, 2, 2),  # Arabic first: mirrored, opens from the right
+@pytest.mark.parametrize("key, cover, back, first_inside", [
+    ("trifold-en", 2, 1, 0),  # English first: cover on the right of the outside
+    ("trifold-ar", 0, 1, 2),  # Arabic first: mirrored, opens from the right
 ])
-def test_trifold_panels_land_where_the_fold_needs_them(printed, key, cover, back, flap, first_inside):
+def test_trifold_panels_land_where_the_fold_needs_them(printed, key, cover, back, first_inside):
+    """The cover holds the title, the back the contact block; the first section is read behind
+    the cover (which sections go on which panel after it is the layout step's choice)."""
     path = printed[key]
     assert _third_of(path, 0, "Minimally") == cover
     assert _third_of(path, 0, "Contact") == back
-    assert _third_of(path, 0, "Openings") == flap
-    assert _third_of(path, 1, "Then") == first_inside
-    assert _third_of(path, 1, "Conditions") == 2 - first_inside
+    assert _third_of(path, 1, "What") == first_inside
 
 
 def test_single_language_trifold_is_mirrored_for_arabic(printed):
@@ -188,11 +194,14 @@ def test_single_language_trifold_is_mirrored_for_arabic(printed):
         assert title and all(c["x0"] < third for c in title)
 
 
-def test_trifold_figure_is_exactly_half_size(printed):
+def test_trifold_figure_is_life_size_where_it_fits_and_half_size_where_not(printed):
+    """A panel is too narrow for five inches: the open-surgery bar at exactly half size, the
+    microscope and endoscopic openings (one inch, 2 to 5 mm) at exactly life size."""
     with pdfplumber.open(printed["trifold-en"]) as pdf:
         widths = {round(r["width"], 1) for page in pdf.pages for r in page.rects}
-    for millimetres in (127.0 / 2, 25.4 / 2, 2.0 / 2):
+    for millimetres in (127.0 / 2, 25.4 / 2, 25.4, 2.0, 3.0):
         assert any(abs(w - millimetres * MM) < 0.3 for w in widths), (millimetres, widths)
+    assert not any(abs(w - 127.0 * MM) < 0.3 for w in widths)
 
 
 def test_bilingual_pages_put_one_language_on_each_side(printed):
@@ -216,7 +225,8 @@ def test_overfull_panel_is_named_and_nothing_is_written(tmp_path):
     result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o",
                      "--layout", "trifold")
     assert result.returncode == 2
-    assert "panel flap (outside page): team does not fit" in result.stderr
+    # the layout step fills the panels in reading order: what is left over is in the last one
+    assert "panel inside-3 (inside page): team does not fit" in result.stderr
     assert not (tmp_path / "o").exists()
 
 
@@ -224,7 +234,8 @@ def test_one_language_per_side_that_does_not_fit_names_the_side(tmp_path):
     result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
                      "--layout", "bilingual-pages")
     assert result.returncode == 2
-    assert "the Arabic side needs more than one page" in result.stderr
+    assert "one language per side does not fit on A4: the Arabic" in result.stderr
+    assert "more than one page" in result.stderr
     assert not any(tmp_path.rglob("*.pdf"))
 
 

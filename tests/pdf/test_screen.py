@@ -3,22 +3,13 @@ reading order, alternative text, bookmarks, links, size, and byte-for-byte repro
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pikepdf
 import pytest
 
-import brochure
-import brochure.personal.leaflet
-from brochure.config.patients import Patient
-from brochure.personal.leaflet import make_personal_leaflet
 from tests.conftest import EXAMPLES, run_cli
-
-PATIENT_AR = Patient("P-0042", "فاطمة الزهراء", "f@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
-                     "Dr. Omar Haddad", "صائمة من منتصف الليل")
-PATIENT_EN = Patient("P-0043", "John O'Neil", "j@example.com", "en", dt.datetime(2026, 12, 9, 15, 0),
-                     None, "Bring your MRI")
+from tests.pdftext import structure
 
 
 @pytest.fixture(scope="module")
@@ -27,28 +18,6 @@ def screen(shared_builds):
     path = out / "al-noor" / "al-noor-miss-sheet-a4-ar-en-screen.pdf"
     assert f"{path.stat().st_size / 1024:.0f} KB" in printed  # the size is in the summary
     return path
-
-
-@pytest.fixture(scope="module")
-def personal():
-    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}
-
-
-def structure(path_or_bytes):
-    """(tag, language in force, alternative text) for every structure element, in tree order."""
-    found = []
-    with pikepdf.open(path_or_bytes) as pdf:
-        def walk(element, language):
-            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
-                return
-            language = str(element.get("/Lang", language) or "") or language
-            found.append((str(element.S), language, str(element.get("/Alt", ""))))
-            kids = element.get("/K")
-            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-                walk(kid, language)
-        walk(pdf.Root.StructTreeRoot.K[0], str(pdf.Root.get("/Lang", "")))
-    return found
 
 
 def test_screen_edition_is_tagged_pdf_ua(screen):

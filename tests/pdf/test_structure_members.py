@@ -10,8 +10,7 @@ import pikepdf
 
 import brochure
 from brochure.personal.leaflet import make_personal_leaflet
-from tests.conftest import EXAMPLES
-from tests.pdf.test_screen import PATIENT_EN
+from tests.conftest import EXAMPLES, PATIENT_EN
 
 
 def test_every_structure_element_is_listed_by_its_parent_and_footers_have_a_language():

@@ -14,15 +14,8 @@ import brochure
 import brochure.personal.leaflet
 from brochure.config.patients import Patient
 from brochure.personal.leaflet import make_personal_leaflet
-from tests.conftest import EXAMPLES
-from tests.pdf.test_screen import PATIENT_AR, PATIENT_EN, structure
-from tests.pdftext import arabic_letters, pdfium_text, same_places, tagged_reading, words_on_page
-
-
-@pytest.fixture(scope="module")
-def personal():
-    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}
+from tests.conftest import EXAMPLES, PATIENT_AR, PATIENT_EN
+from tests.pdftext import arabic_letters, pdfium_text, same_places, structure, tagged_reading, words_on_page
 
 
 def test_personal_copy_names_the_patient_in_their_language_first(personal):

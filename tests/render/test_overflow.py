@@ -35,7 +35,9 @@ def test_content_longer_than_one_sheet_fails_naming_what_spilled(tmp_path):
 
 
 def test_a_little_too_much_content_is_fitted_with_tighter_spacing(tmp_path):
-    folder = copy_clinic(tmp_path, "harbor-spine", "x")
+    # dar-al-shifa fits its A4 sheet at normal spacing, both sides nearly full: a section of three
+    # paragraphs more has nowhere to move, so the spacing is tightened (type sizes never are)
+    folder = copy_clinic(tmp_path, "dar-al-shifa", "x")
     write_section(folder, repeat=3)
     result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
     assert result.returncode == 0, result.stderr

@@ -109,8 +109,7 @@ def test_pdf_font_program_subsets_a_bundled_font():
     from brochure.personal.leaflet import make_personal_leaflet
     from brochure.personal.typeset import Typesetter
     from brochure.render.html import _font_config
-    from tests.conftest import EXAMPLES
-    from tests.pdf.test_screen import PATIENT_EN
+    from tests.conftest import EXAMPLES, PATIENT_EN
 
     make_personal_leaflet(brochure.load_clinic(EXAMPLES / "al-noor"), PATIENT_EN)  # the fonts
     fonts: dict = {}

@@ -1,0 +1,127 @@
+"""The design held in numbers, on every layout and language mix: a real title, units on both of
+the figure's scales in each language, the figure's key, every heading laid out (nothing clipped
+by a panel or page), and the layout step's balance (moving sections before tightening spacing)."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pytest
+
+import brochure
+from tests.conftest import EXAMPLES
+from tests.pdftext import pdfium_text
+
+# (clinic, layout, edition, paper, languages): every layout and language mix, on clinics that fit
+BUILDS = [
+    *[("dar-al-shifa", "sheet", "office", "a4", langs) for langs in ("ar,en", "en,ar", "ar", "en")],
+    *[("dar-al-shifa", "trifold", "office", "a4", langs) for langs in ("ar,en", "en,ar", "ar", "en")],
+    *[("harbor-spine", "trifold", "press", paper, "en,ar") for paper in ("letter", "a4")],
+    *[("dar-al-shifa", "bilingual-pages", "office", "a4", langs) for langs in ("ar,en", "en,ar")],
+    ("dar-al-shifa", "sheet", "screen", "a4", "ar,en"),
+    ("harbor-spine", "sheet", "office", "letter", "en,ar"),  # needs tighter spacing
+    ("al-noor", "sheet", "office", "a4", "ar,en"),
+]
+UNITS = {"en": "Inches above the line, centimetres below", "ar": "البوصات فوق الخط، والسنتيمترات تحته"}
+KEY = {"en": ("shortest", "up to the longest", "or more"), "ar": ("الأقصر", "حتى الأطول", "أو أكثر")}
+HEADINGS = {"en": ("What is MISS?", "Then and now", "Benefits", "Conditions it can treat",
+                   "Who can benefit?"),
+            "ar": ("ما هي جراحة العمود الفقري طفيفة التوغل؟", "بين الأمس واليوم", "الفوائد",
+                   "الحالات التي يمكن علاجها", "من يمكنه الاستفادة؟")}
+
+
+@pytest.fixture(scope="module")
+def leaflets():
+    made = {}
+    for slug, layout, edition, paper, langs in BUILDS:
+        clinic = brochure.load_clinic(EXAMPLES / slug)
+        made[slug, layout, edition, paper, langs] = brochure.make_leaflet(
+            clinic, paper, tuple(langs.split(",")), layout=layout, edition=edition)
+    return made
+
+
+def _ids(build) -> str:
+    return "-".join(build)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: pdfium moves punctuation and spaces about at a change of
+    direction (tests/pdftext.py), which is not what these tests are about."""
+    return "".join(c for c in text if c.isalnum())
+
+
+def _text(leaflet) -> str:
+    return _letters(pdfium_text(leaflet.pdf))
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_title_is_set_between_28_and_36_pt(leaflets, build):
+    """Professional leaflets set their title at 28 to 36 pt; the body stays at 12 to 15.5 pt."""
+    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+        sizes = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
+    assert 27.99 <= max(sizes) <= 36
+    for lang in build[4].split(","):  # each language's title
+        script = (lambda c: "\u0621" <= c <= "\u064a") if lang == "ar" else str.isascii
+        with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+            title = [c["size"] for page in pdf.pages for c in page.chars
+                     if script(c["text"]) and c["text"].isalpha() and c["size"] >= 27.5]
+        assert title and all(27.99 <= size <= 36 for size in title), lang
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_figure_names_the_units_of_both_scales_and_its_shades_in_each_language(leaflets, build):
+    text = _text(leaflets[build])
+    for lang in build[4].split(","):
+        assert _letters(UNITS[lang]) in text, lang
+        for words in KEY[lang]:
+            assert _letters(words) in text, (lang, words)
+    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+        numbers = {c["text"] for page in pdf.pages for c in page.chars if c["size"] < 12}
+    # both scales are numbered: inches up to 3 at least, centimetres to 7 at least
+    assert {"3", "7"} <= numbers or {"٣", "٧"} <= numbers
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_every_heading_is_laid_out_whole(leaflets, build):
+    """Nothing cut off by a panel or a page: every section heading of each language is in the
+    text layer (a heading past a panel's edge would not be), and the build reported no overflow."""
+    text = _text(leaflets[build])
+    for lang in build[4].split(","):
+        for heading in HEADINGS[lang]:
+            assert _letters(heading) in text, (lang, heading)
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_no_side_or_panel_is_over_40_percent_empty_when_spacing_was_tightened(leaflets, build):
+    leaflet = leaflets[build]
+    assert leaflet.fill, "the fill of every side or panel is reported"
+    assert all(0 <= share <= 1 for share in leaflet.fill.values())
+    if leaflet.density != "normal":
+        # the tri-fold's cover holds the title alone by design: no section may move onto it
+        movable = [share for where, share in leaflet.fill.items() if where != "cover"]
+        assert min(movable) >= 0.6, leaflet.fill
+
+
+def test_fill_names_every_panel_of_a_trifold_and_every_side_of_a_sheet(leaflets):
+    trifold = leaflets["dar-al-shifa", "trifold", "office", "a4", "en,ar"]
+    assert set(trifold.fill) == {"cover", "back", "flap", "inside-1", "inside-2", "inside-3"}
+    sheet = leaflets["dar-al-shifa", "sheet", "office", "a4", "ar,en"]
+    assert set(sheet.fill) == {"page 1", "page 2"}
+
+
+def test_single_language_leaflet_fits_one_side_where_it_fits(leaflets):
+    """dar-al-shifa's English fits one A4 side: it gets one page, not a half-empty back."""
+    leaflet = leaflets["dar-al-shifa", "sheet", "office", "a4", "en"]
+    assert leaflet.page_count == 1 and leaflet.fill["page 1"] > 0.8
+
+
+def test_verbose_build_reports_the_fill(tmp_path):
+    from tests.conftest import run_cli
+
+    result = run_cli("build", "--clinic", "dar-al-shifa", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--layout", "trifold", "--verbose")
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("fill:"))
+    for panel in ("flap", "back", "cover", "inside-1", "inside-2", "inside-3"):
+        assert f"{panel} " in line and "%" in line

@@ -17,7 +17,7 @@ from brochure.config.patients import Patient
 from brochure.personal import leaflet as personal
 from brochure.weasy import cluster_pieces
 from tests.conftest import EXAMPLES
-from tests.personal.test_corpus import _check_pdf_standards, first_of_its_batch
+from tests.personal.copies import check_pdf_standards, first_of_its_batch
 
 NAME = "عَبْدُ اللّٰهِ مُحَمَّد"
 
@@ -44,7 +44,7 @@ def test_a_name_with_marks_keeps_the_fast_path(copies, caplog):
 
 @pytest.mark.parametrize("made_by", ["set", "weasyprint"])
 def test_every_glyph_maps_to_text(copies, made_by):
-    _check_pdf_standards(copies[made_by])
+    check_pdf_standards(copies[made_by])
 
 
 @pytest.mark.parametrize("made_by", ["set", "weasyprint"])

@@ -25,12 +25,14 @@ from importlib.resources import files
 
 import cffi
 import pydyf
+from weasyprint.draw import text as _draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import tags
 from weasyprint.pdf.fonts import Font
 from weasyprint.text import ffi as _weasyprint_ffi
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
 __all__ = [
     "FROM_UNITS",
@@ -38,6 +40,7 @@ __all__ = [
     "BundledFontConfiguration",
     "FontProgram",
     "boxes",
+    "cluster_pieces",
     "ffi",
     "font_program",
     "fontconfig",
@@ -165,14 +168,55 @@ class FontProgram:
 
 
 def font_program(pango_font, glyphs: dict[int, str]) -> FontProgram:
-    """`pango_font` subset to `glyphs` (id -> text) by WeasyPrint's own PDF font code, so a set
-    cover embeds its fonts exactly as WeasyPrint's covers do."""
+    """`pango_font` subset to `glyphs` (id -> text) with the flags and dropped tables of
+    WeasyPrint's own PDF font code, so a set cover embeds its fonts as WeasyPrint's covers do.
+    The same font and glyphs give the same program: the fonts of labels, appointments and
+    surgeons repeat from copy to copy, and are cut once."""
     font = _pdf_font(pango_font)
-    font.subset(glyphs, False)  # from the whole face each time: the Font object can be reused
-    # WeasyPrint's name carries the size of the description it was made from: one font, one name
-    name = re.sub(r"-[\d.]+(px)?$", "", font.name.decode().split("+", 1)[1])
-    return FontProgram(font.file_content, name, font.family, font.flags, font.ascent,
-                       font.descent, font.stemv, font.stemh)
+    key = (font_name(pango_font), tuple(sorted(glyphs)))
+    if key not in _programs:
+        if len(_programs) >= 512:  # bounded: a batch's memory stays flat
+            _programs.clear()
+        data = _subset(font, key[1])
+        # WeasyPrint's name carries the size of the description it was made from: one font, one name
+        name = re.sub(r"-[\d.]+(px)?$", "", font.name.decode().split("+", 1)[1])
+        _programs[key] = FontProgram(data, name, font.family, font.flags, font.ascent,
+                                     font.descent, font.stemv, font.stemh)
+    return _programs[key]
+
+
+_programs: dict[tuple[str, tuple[int, ...]], FontProgram] = {}
+_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
+                   b"LTSH", b"PCLT", b"SVG ")  # as Font._harfbuzz_subset: the PDF places glyphs
+
+
+def _subset(font: Font, glyphs: tuple[int, ...]) -> bytes:
+    """The font program cut down to `glyphs` (sorted ids, kept), unhinted, in one HarfBuzz pass.
+    WeasyPrint's Font.subset makes the same font in two (the second, over every id up to the
+    highest, only drops the hinting), at twice the time; without HarfBuzz's subsetter, its own."""
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        font.subset(dict.fromkeys(glyphs, ""), False)
+        return font.file_content
+    wanted = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                    harfbuzz_subset.hb_subset_input_destroy)
+    ids = ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs)
+    harfbuzz.hb_set_add_sorted_array(harfbuzz_subset.hb_subset_input_glyph_set(wanted), ids,
+                                     len(glyphs))
+    harfbuzz_subset.hb_subset_input_set_flags(wanted, (
+        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+        | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE))
+    tags = sorted(harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED_TABLES)
+    harfbuzz.hb_set_add_sorted_array(
+        harfbuzz_subset.hb_subset_input_set(wanted, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
+        ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+    face = harfbuzz_subset.hb_subset_or_fail(font.hb_face, wanted)
+    if face == ffi.NULL:
+        raise RuntimeError(f"HarfBuzz could not subset {font.family}")
+    try:
+        return get_hb_object_data(face)
+    finally:
+        harfbuzz.hb_face_destroy(face)
 
 
 _pdf_fonts: dict[tuple[int, str], tuple[object, Font]] = {}
@@ -238,6 +282,61 @@ def tag_structure_elements(language_of: Callable[[object], str | None]) -> None:
 
     build_box_tree.original, build_box_tree.language_of = original, language_of
     tags._build_box_tree = build_box_tree
+
+
+def cluster_pieces(text: str, glyph_count: int, right_to_left: bool) -> list[str] | None:
+    """A cluster's `text` shared among its `glyph_count` glyphs (in the item's order), none left
+    without text: PDF/UA wants every glyph mapped to Unicode, and Pango/WeasyPrint give the whole
+    text to the first glyph and nothing to the others (the Allah ligature of "اللّٰه" with its
+    marks is two glyphs). The first glyph keeps most of it; each other takes one character, from
+    the end that keeps the text in reading order when the glyphs are read in logical order.
+    None when there is nothing to share (one glyph, or fewer characters than glyphs)."""
+    if glyph_count < 2 or len(text) < glyph_count:
+        return None
+    others = glyph_count - 1
+    if right_to_left:  # the first glyph in the item's order is the cluster's last in reading
+        return [text[others:], *reversed(text[:others])]
+    return [text[:len(text) - others], *text[len(text) - others:]]
+
+
+def _map_every_glyph(draw_first_line):
+    """WeasyPrint's draw_first_line, then every glyph of a multi-glyph cluster that it mapped to
+    no text given its piece of the cluster's text (cluster_pieces), in the PDF font's ToUnicode
+    map. Only mappings this line made are changed: a glyph met before keeps the text it has."""
+    def drawn(stream, textbox, *args, **kwargs):
+        emojis = draw_first_line(stream, textbox, *args, **kwargs)
+        if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
+            return emojis
+        first_line, _ = textbox.pango_layout.get_first_line()
+        run = first_line.runs[0]
+        while run != ffi.NULL:
+            item, run = run.data, run.next
+            glyphs, count = item.glyphs, item.glyphs.num_glyphs
+            right_to_left = item.item.analysis.level % 2
+            font = None
+            start = 0
+            while start < count:
+                end = start
+                while end + 1 < count and glyphs.log_clusters[end + 1] == glyphs.log_clusters[start]:
+                    end += 1
+                ids = [glyphs.glyphs[i].glyph for i in range(start, end + 1)]
+                start = end + 1
+                if len(ids) < 2 or any(glyph == pango.PANGO_GLYPH_EMPTY
+                                       or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG for glyph in ids):
+                    continue  # one glyph; or an empty or a missing one
+                font = font or stream.add_font(item.item.analysis.font)[0]
+                mapped = [font.to_unicode.get(glyph) for glyph in ids]
+                if mapped[0] and not any(mapped[1:]) and (pieces := cluster_pieces(
+                        mapped[0], len(ids), right_to_left)):
+                    font.to_unicode.update(zip(ids, pieces, strict=True))
+        return emojis
+
+    drawn.original = draw_first_line
+    return drawn
+
+
+if not hasattr(_draw_text.draw_first_line, "original"):
+    _draw_text.draw_first_line = _map_every_glyph(_draw_text.draw_first_line)
 
 
 def srgb_profile() -> bytes:

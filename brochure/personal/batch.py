@@ -15,11 +15,13 @@ import multiprocessing
 import os
 import re
 import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from brochure.config.clinic import Clinic
 from brochure.config.patients import Patient, PatientList, read_patients
@@ -194,17 +196,52 @@ class _CopyWriter:
         self.clinic, self.folder, self.paper = clinic, folder, paper
 
     def __call__(self, patient: Patient) -> Copy:
+        rendered, pdf = self.render(patient)
+        if pdf is not None:
+            write_atomically(rendered.path, pdf, mode=OWNER_ONLY)
+        return rendered
+
+    def render(self, patient: Patient) -> tuple[Copy, bytes | None]:
+        """The copy and its bytes, not yet written (None: the problems that stopped it)."""
         from brochure.personal.leaflet import personal_filename
 
         try:
             pdf = personal_pdf(self.clinic, patient, self.paper)
         except BrochureError as exc:
-            return Copy(patient.patient_id, patient.label, None, problems=tuple(exc.problems))
-        built = now()
+            return Copy(patient.patient_id, patient.label, None, problems=tuple(exc.problems)), None
         path = self.folder / personal_filename(self.clinic, patient)
-        write_atomically(path, pdf, mode=OWNER_ONLY)
-        return Copy(patient.patient_id, patient.label, path, len(pdf),
-                    sha256=fingerprint(pdf), built=built)
+        return Copy(patient.patient_id, patient.label, path, len(pdf), sha256=fingerprint(pdf),
+                    built=now()), pdf
+
+
+T = TypeVar("T")
+WRITING_THREADS = 4   # fsyncs in flight together: the file system commits them at once
+WRITES_QUEUED = 8     # files held in memory at most, waiting for their turn
+
+
+def written_behind(files: Iterable[tuple[T, Path | None, bytes | None]], mode: int) -> Iterator[T]:
+    """Each `(result, path, data)` of `files` written atomically and durably (write_atomically:
+    a temporary file, fsync, rename) by a few threads while the next is made, and `result`
+    yielded, in order, once its file is complete on disk (`path` None: nothing to write, yielded
+    in its turn). An fsync waits on the disk, not the CPU: done here, the waits of several files
+    overlap with each other and with the making of the next copies. Closing the iterator (or an
+    interrupt) lets the files already handed over finish: each is whole or absent."""
+    pending: deque[tuple[T, Future | None]] = deque()
+    with ThreadPoolExecutor(WRITING_THREADS, thread_name_prefix="brochure-write") as threads:
+        for result, path, data in files:
+            pending.append((result, None if path is None else
+                            threads.submit(write_atomically, path, data, mode=mode)))
+            while pending and (len(pending) > WRITES_QUEUED or pending[0][1] is None
+                               or pending[0][1].done()):
+                done, future = pending.popleft()
+                if future is not None:
+                    future.result()  # a write that failed stops the batch, as it did in line
+                yield done
+        while pending:
+            done, future = pending.popleft()
+            if future is not None:
+                future.result()
+            yield done
 
 
 _writer: _CopyWriter | None = None  # the worker process's own, set by _start_worker
@@ -235,7 +272,8 @@ def _copies(clinic: Clinic, patients: Iterable[Patient], folder: Path, paper: st
             jobs: int) -> Iterator[Copy]:
     if jobs <= 1:
         writer = _CopyWriter(clinic, folder, paper)
-        yield from map(writer, patients)
+        yield from written_behind(((copy, copy.path, pdf) for copy, pdf in map(writer.render, patients)),
+                                  OWNER_ONLY)
         return
     # spawn, not fork: the CLI's progress bar runs a thread, and forking a threaded process can
     # leave a lock held forever in the child

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pikepdf
 
-from brochure.pdf.update import Name, Original, Raw, Ref, Update, serialize, startxref
+from brochure.pdf.update import Name, Original, Raw, Ref, Update, deflate, serialize, startxref
 from brochure.personal.cover_text import NeedsFullLayout, Segment, rows
-from brochure.personal.typeset import Typesetter, _Chunk, _FontUse
-from brochure.weasy import FROM_UNITS, ffi, font_program, pango
+from brochure.personal.typeset import Typesetter, _Chunk, _FontUse, visible
+from brochure.weasy import FROM_UNITS, FontProgram, ffi, font_program, pango
 
 __all__ = ["CoverTemplate", "NeedsFullLayout", "Segment", "Slot", "Typesetter", "prepare", "rows",
            "write_cover"]
@@ -186,11 +186,12 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
             for segment_index, line_index in order:
                 segment = row[segment_index]
                 span, mcids = spans[segment_index, line_index]
-                update.put(span, {
-                    "Type": Name("StructElem"), "S": Name("Span"), "P": paragraph, "Pg": page,
-                    "K": mcids[0], **({"Lang": segment.language} if segment.own_element else {})})
-            update.put(paragraph, {"Type": Name("StructElem"), "S": Name("P"), "P": Ref(slot.section),
-                                   "Pg": page, "K": [spans[key][0] for key in order]})
+                # written directly: a copy has dozens of these, the same but for their numbers
+                language = b" /Lang " + serialize(segment.language) if segment.own_element else b""
+                update.put(span, Raw(b"<</Type /StructElem /S /Span /P %d 0 R /Pg %d 0 R /K %d%s>>"
+                                     % (paragraph, page, mcids[0], language)))
+            update.put(paragraph, Raw(b"<</Type /StructElem /S /P /P %d 0 R /Pg %d 0 R /K %s>>" % (
+                slot.section, page, serialize([spans[key][0] for key in order]))))
             section_kids.append(paragraph)
         update.put(slot.section, {**template.sections[slot.section], "K": section_kids})
     font_refs = {use.resource: _embed(update, use) for use in fonts.values()}
@@ -209,17 +210,43 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
 def _show(chunk: _Chunk, left: float, baseline: float) -> bytes:
     """BT ... ET for one chunk: WeasyPrint's way (draw/text.py) of keeping Pango's positions
     with a font's own advances, so readers extract the text as WeasyPrint's is."""
-    font, size = chunk.font, chunk.size
-    out = [b"BT\n/%s %.4f Tf\n1 0 0 1 %.4f %.4f Tm\n" % (font.resource.encode(), size,
-                                                       left + chunk.x, baseline)]
+    font = chunk.font
+    for glyph in chunk.glyphs:
+        if glyph.glyph not in font.to_unicode:  # the first text a glyph stands for, as WeasyPrint
+            font.to_unicode[glyph.glyph] = visible(glyph.text)
+        if glyph.glyph not in font.widths:
+            font.widths[glyph.glyph] = _advance(font, glyph.glyph)
+    # a row laid out before hands over the same glyphs: their text showing is made once
+    key = (id(chunk.glyphs), font.name, chunk.size)
+    if key not in _shown:
+        if len(_shown) >= 4096:  # bounded: a batch's memory stays flat
+            _shown.clear()
+        _shown[key] = (chunk.glyphs, _text_showing(chunk, font.widths))
+    return b"BT\n/%s %.4f Tf\n1 0 0 1 %.4f %.4f Tm\n%sET\n" % (
+        font.resource.encode(), chunk.size, left + chunk.x, baseline, _shown[key][1])
+
+
+_shown: dict[tuple[int, str, float], tuple[list, bytes]] = {}  # glyphs held: ids stay theirs
+_advances: dict[tuple[str, int], int] = {}
+
+
+def _advance(font: _FontUse, glyph: int) -> int:
+    """A glyph's own advance in the font, in thousandths of the size (the PDF's widths)."""
+    key = (font.name, glyph)
+    if key not in _advances:
+        pango.pango_font_get_glyph_extents(font.pango_font, glyph, ffi.NULL, font.extents)
+        _advances[key] = round(font.extents.width * FROM_UNITS / font.size * 1000)
+    return _advances[key]
+
+
+def _text_showing(chunk: _Chunk, widths: dict[int, int]) -> bytes:
+    """The TJ operators of a chunk, with kerning where Pango's position differs from the font's
+    advance, and the rise of glyphs set above or below the baseline."""
+    size = chunk.size
+    out: list[bytes] = []
     parts: list[str] = []
     for glyph in chunk.glyphs:
-        if glyph.glyph not in font.to_unicode:  # a cluster's other glyphs stand for no text
-            font.to_unicode[glyph.glyph] = _visible(glyph.text)
-        if glyph.glyph not in font.widths:
-            pango.pango_font_get_glyph_extents(font.pango_font, glyph.glyph, ffi.NULL, font.extents)
-            font.widths[glyph.glyph] = round(font.extents.width * FROM_UNITS / font.size * 1000)
-        own = font.widths[glyph.glyph] * size / 1000
+        own = widths[glyph.glyph] * size / 1000
         offset = glyph.x_offset / size * 1000
         if glyph.y_offset:
             out.append(_tj(parts))
@@ -236,7 +263,6 @@ def _show(chunk: _Chunk, left: float, baseline: float) -> bytes:
             parts = []
             out.append(b"0 Ts\n")
     out.append(_tj(parts))
-    out.append(b"ET\n")
     return b"".join(out)
 
 
@@ -244,38 +270,53 @@ def _tj(parts: list[str]) -> bytes:
     return ("[" + " ".join(parts) + "] TJ\n").encode() if parts else b""
 
 
-_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _visible(text: str) -> str:
-    return _BIDI_CONTROLS.sub("", text)
-
-
 def _embed(update: Update, use: _FontUse) -> Ref:
     """A Type 0 font with the glyphs `use` needs (ids kept, so the content needs no remapping)."""
-    font = font_program(use.pango_font, use.to_unicode or {glyph: "" for glyph in use.widths})
-    program = update.add_stream(font.data, {"Length1": len(font.data)})
-    base = Name(f"{subset_tag(font.data)}+{font.postscript_name}")
-    widths = max(use.widths.values(), default=0)
-    descriptor = update.add({
-        "Type": Name("FontDescriptor"), "FontName": base, "FontFamily": font.family,
-        "Flags": font.flags, "FontBBox": [0, font.descent, widths, font.ascent],
-        "ItalicAngle": 0, "Ascent": font.ascent, "Descent": font.descent,
-        "CapHeight": font.ascent, "StemV": font.stem_v, "StemH": font.stem_h, "FontFile2": program})
-    cid_widths: list = []
-    for glyph in sorted(use.widths):
-        if cid_widths and glyph - 1 in use.widths:
-            cid_widths[-1].append(use.widths[glyph])
-        else:
-            cid_widths += [glyph, [use.widths[glyph]]]
-    descendant = update.add({
-        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
-        "CIDSystemInfo": {"Registry": "Adobe", "Ordering": "Identity", "Supplement": 0},
-        "CIDToGIDMap": Name("Identity"), "W": cid_widths, "FontDescriptor": descriptor})
-    to_unicode = update.add_stream(_cmap(use.to_unicode))
-    return update.add({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": base,
+    font = _embedded(font_program(use.pango_font, use.to_unicode or dict.fromkeys(use.widths, "")),
+                     tuple(sorted(use.widths.items())))
+    descriptor = update.add({**font.descriptor, "FontFile2": update.add_deflated(*font.program)})
+    descendant = update.add({**font.descendant, "FontDescriptor": descriptor})
+    to_unicode = update.add_deflated(_cmap(tuple(sorted(use.to_unicode.items()))))
+    return update.add({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": font.base,
                        "Encoding": Name("Identity-H"), "DescendantFonts": [descendant],
                        "ToUnicode": to_unicode})
+
+
+@dataclass(frozen=True)
+class _EmbeddedFont:
+    """What a font program's objects hold but their references: the same in every copy that
+    uses the same glyphs of the same font (the fonts of labels, appointments and the surgeon)."""
+
+    base: Name
+    program: tuple[bytes, dict]  # deflated, and its entries
+    descriptor: dict[str, object]
+    descendant: dict[str, object]
+
+
+@lru_cache(maxsize=512)  # bounded: a batch's memory stays flat
+def _embedded(font: FontProgram, widths: tuple[tuple[int, int], ...]) -> _EmbeddedFont:
+    base = Name(f"{subset_tag(font.data)}+{font.postscript_name}")
+    descriptor = {
+        "Type": Name("FontDescriptor"), "FontName": base, "FontFamily": font.family,
+        "Flags": font.flags, "FontBBox": [0, font.descent, max((w for _, w in widths), default=0),
+                                          font.ascent],
+        "ItalicAngle": 0, "Ascent": font.ascent, "Descent": font.descent,
+        "CapHeight": font.ascent, "StemV": font.stem_v, "StemH": font.stem_h}
+    cid_widths: list = []
+    previous = None
+    for glyph, width in widths:
+        if cid_widths and glyph - 1 == previous:
+            cid_widths[-1].append(width)
+        else:
+            cid_widths += [glyph, [width]]
+        previous = glyph
+    descendant = {
+        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
+        "CIDSystemInfo": Raw(b"<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>"),
+        "CIDToGIDMap": Name("Identity"), "W": Raw(serialize(cid_widths))}
+    return _EmbeddedFont(base, (deflate(font.data), {"Length1": len(font.data)}),
+                         {key: Raw(serialize(value)) for key, value in descriptor.items()},
+                         descendant)
 
 
 def subset_tag(program: bytes) -> str:
@@ -284,12 +325,13 @@ def subset_tag(program: bytes) -> str:
     return "".join(chr(65 + b % 26) for b in hashlib.md5(program, usedforsecurity=False).digest()[:6])
 
 
-def _cmap(to_unicode: dict[int, str]) -> bytes:
+@lru_cache(maxsize=512)
+def _cmap(items: tuple[tuple[int, str], ...]) -> bytes:
+    """The ToUnicode CMap, deflated."""
     lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
              b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
-    items = sorted(to_unicode.items())
     for start in range(0, len(items), 100):
         batch = items[start:start + 100]
         lines.append(b"%d beginbfchar" % len(batch))
@@ -297,5 +339,5 @@ def _cmap(to_unicode: dict[int, str]) -> bytes:
                   for glyph, text in batch]
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-    return b"\n".join(lines)
+    return deflate(b"\n".join(lines))
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from pathlib import Path
 
 from brochure.build import Leaflet, make_leaflet
 from brochure.config.clinic import Clinic
@@ -109,10 +111,18 @@ def _while_files_unchanged(function):
     @wraps(function)
     def keyed(clinic: Clinic, paper: str, languages: tuple[str, ...]):
         return cached(clinic, paper, languages, tuple(
-            (path, path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (path,)
-            for path in (clinic.logo, clinic.icc_profile) if path is not None))
+            _stamp(path) for path in (clinic.logo, clinic.icc_profile) if path is not None))
     keyed.cache_clear = cached.cache_clear
     return keyed
+
+
+def _stamp(path: Path) -> tuple:
+    """A file as it is on disk, in one stat (this is looked at for every copy)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (path,)
+    return (path, found.st_mtime_ns, found.st_size) if stat.S_ISREG(found.st_mode) else (path,)
 
 
 @_while_files_unchanged

@@ -6,11 +6,12 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from brochure.personal.cover_text import FAMILIES, LINE_HEIGHT, SIZE_PT, NeedsFullLayout, Segment
-from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, font_name, gobject, pango
+from brochure.weasy import FROM_UNITS, TO_UNITS, cluster_pieces, ffi, font_name, gobject, pango
 
 WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
 
@@ -45,12 +46,12 @@ class _Line:
 class _FontUse:
     """One font file as used on this cover: its glyphs, their widths and text, for embedding."""
 
-    def __init__(self, pango_font, resource: str):
+    def __init__(self, pango_font, resource: str, name: str):
         # held past its layout (the layout's next text frees the runs), at the size it was first
         # met in: other sizes scale from it
         self.pango_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
                                  gobject.g_object_unref)
-        self.resource = resource
+        self.resource, self.name = resource, name
         self.widths: dict[int, int] = {}
         self.to_unicode: dict[int, str] = {}
         self.extents = ffi.new("PangoRectangle *")
@@ -78,6 +79,17 @@ class Typesetter:
         self._layouts: dict[str, _Layouts] = {}
         self._metrics: dict[tuple[str, bool, float], tuple[float, float]] = {}
         self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
+        self._font_names: dict[int, tuple[object, str]] = {}  # by PangoFont address, held
+        self._rows: dict[tuple, list[_Line]] = {}
+
+    def _font_name(self, pango_font) -> str:
+        """font_name, once per Pango font (held, so its address is never another font's)."""
+        address = int(ffi.cast("uintptr_t", pango_font))
+        if address not in self._font_names:
+            held = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)),
+                          gobject.g_object_unref)
+            self._font_names[address] = (held, font_name(pango_font))
+        return self._font_names[address][1]
 
     def _for(self, language: str) -> _Layouts:
         if language not in self._layouts:
@@ -112,7 +124,27 @@ class Typesetter:
     def lines(self, segments: list[Segment], language: str, width: float,
               fonts: dict[str, _FontUse]) -> list[_Line]:
         """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
-        the line's left end; raises NeedsFullLayout for a word wider than the block."""
+        the line's left end; raises NeedsFullLayout for a word wider than the block. A row laid
+        out before (a label with the same surgeon, a note many patients get) is not laid out
+        again: its lines are this copy's, in this copy's fonts."""
+        key = (tuple(segments), language, width)
+        if key not in self._rows:
+            if len(self._rows) >= 1024:  # bounded: a batch's memory stays flat
+                self._rows.clear()
+            self._rows[key] = self._laid_out(segments, language, width, {})
+        return [_Line([_Chunk(chunk.segment, self._use(chunk.font, fonts), chunk.size, chunk.x,
+                              chunk.glyphs) for chunk in line.chunks], line.ascent, line.descent)
+                for line in self._rows[key]]
+
+    @staticmethod
+    def _use(font: _FontUse, fonts: dict[str, _FontUse]) -> _FontUse:
+        """This copy's use of the font a cached row was laid out in."""
+        if font.name not in fonts:
+            fonts[font.name] = _FontUse(font.pango_font, f"BF{len(fonts)}", font.name)
+        return fonts[font.name]
+
+    def _laid_out(self, segments: list[Segment], language: str, width: float,
+                  fonts: dict[str, _FontUse]) -> list[_Line]:
         if any("\u00ad" in segment.text for segment in segments):
             raise NeedsFullLayout("a soft hyphen: WeasyPrint hyphenates (and says so in the text)")
         layout = self._for(language).rows
@@ -190,14 +222,21 @@ class Typesetter:
             glyphs = item.glyphs
             font = None  # looked up at the first glyph drawn: a run of direction marks draws none
             item_offset, item_length = item.item.offset, item.item.length
-            clusters = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)})
-            for i in range(glyphs.num_glyphs):
-                info = glyphs.glyphs[i]
-                start = glyphs.log_clusters[i]
+            count = glyphs.num_glyphs
+            # read in bulk: a C field read through cffi costs as much as the rest of the loop
+            log_clusters = ffi.unpack(glyphs.log_clusters, count)
+            infos = _GLYPH_INFO.iter_unpack(ffi.buffer(glyphs.glyphs, count * _GLYPH_INFO.size))
+            clusters = sorted(set(log_clusters))
+            cluster: list[_Glyph] = []  # the glyphs drawn for one cluster, in the item's order
+            right_to_left = item.item.analysis.level % 2
+            for i, (glyph_id, pango_width, x_offset, y_offset) in enumerate(infos):
+                start = log_clusters[i]
                 segment = _segment_at(starts, item_offset + start)
                 glyph_text = ""
                 # as WeasyPrint: a cluster's text goes with its first glyph in the item's order
-                if i == 0 or glyphs.log_clusters[i - 1] != start:
+                if i == 0 or log_clusters[i - 1] != start:
+                    _share_text(cluster, right_to_left)
+                    cluster = []
                     # the cluster runs to the next cluster's start, whichever way the item runs
                     following = bisect.bisect_right(clusters, start)
                     end = clusters[following] if following < len(clusters) else item_length
@@ -206,30 +245,61 @@ class Typesetter:
                     span = spans.setdefault(segment, [item_offset + start, item_offset + end])
                     span[0] = min(span[0], item_offset + start)
                     span[1] = max(span[1], item_offset + end)
-                width = info.geometry.width * FROM_UNITS
-                if info.glyph == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
+                width = pango_width * FROM_UNITS
+                if glyph_id == pango.PANGO_GLYPH_EMPTY:  # a direction mark: nothing to draw
                     if width:
                         x += width
                         chunks.append(_Chunk(-1, None, size, x))  # the next glyphs start anew
                     continue
-                if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                     raise NeedsFullLayout("a character no bundled font has")
                 font = font or self._font_use(item.item.analysis.font, fonts)
                 if not chunks or chunks[-1].segment != segment or chunks[-1].font is not font:
                     chunks.append(_Chunk(segment, font, size * segments[segment].scale, x))
-                chunks[-1].glyphs.append(_Glyph(info.glyph, width, info.geometry.x_offset * FROM_UNITS,
-                                                info.geometry.y_offset * FROM_UNITS, glyph_text))
+                chunks[-1].glyphs.append(_Glyph(glyph_id, width, x_offset * FROM_UNITS,
+                                                y_offset * FROM_UNITS, glyph_text))
+                cluster.append(chunks[-1].glyphs[-1])
                 x += width
+            _share_text(cluster, right_to_left)
         pieces = {segment: text[first:last] for segment, (first, last) in spans.items()}
         return [chunk for chunk in chunks if chunk.glyphs], x, pieces
 
     def _font_use(self, pango_font, fonts: dict[str, _FontUse]) -> _FontUse:
-        key = font_name(pango_font)  # one embedded font per file, whatever the size
+        key = self._font_name(pango_font)  # one embedded font per file, whatever the size
         if not key.startswith("Brochure "):  # a system font: let WeasyPrint's path report it
             raise NeedsFullLayout(f"a character no bundled font has ({key})")
         if key not in fonts:
-            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}")
+            fonts[key] = _FontUse(pango_font, f"BF{len(fonts)}", key)
         return fonts[key]
+
+
+def _share_text(cluster: list[_Glyph], right_to_left: bool) -> None:
+    """Every glyph of a cluster mapped to some of its text, as WeasyPrint's drawing is made to
+    (weasy.cluster_pieces): the first glyph in the item's order holds the cluster's text."""
+    if len(cluster) > 1 and (pieces := cluster_pieces(visible(cluster[0].text), len(cluster),
+                                                      right_to_left)):
+        for glyph, piece in zip(cluster, pieces, strict=True):
+            glyph.text = piece
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` without bidi controls: a glyph's text in the PDF's text layer."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def _glyph_info_struct() -> struct.Struct:
+    """PangoGlyphInfo as Python's struct reads it: the glyph, then its geometry (width, x and y
+    offsets), then attributes this module does not read."""
+    geometry = ffi.offsetof("PangoGlyphInfo", "geometry")
+    assert geometry == ffi.sizeof("PangoGlyph") and ffi.sizeof("PangoGlyphGeometry") == 12, \
+        "PangoGlyphInfo's layout changed"
+    return struct.Struct(f"=Iiii{ffi.sizeof('PangoGlyphInfo') - geometry - 12}x")
+
+
+_GLYPH_INFO = _glyph_info_struct()
 
 
 def _segment_at(starts: list[int], offset: int) -> int:

@@ -7,11 +7,8 @@ the drift check compares it with WeasyPrint's own layout of the same patient (po
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import re
 
-import pikepdf
 import pytest
 
 import brochure
@@ -20,6 +17,7 @@ from brochure.personal import leaflet as personal
 from brochure.text_runs import runs
 from tests.conftest import EXAMPLES
 from tests.pdftext import tagged_reading
+from tests.personal.copies import check_pdf_standards, first_of_its_batch
 
 NOTES = {
     "ar": "اتصل بالاستقبال على +971 4 123 4567 أو 050-123-4567 قبل يوم\n"
@@ -45,7 +43,7 @@ def _patient(language: str) -> Patient:
 def test_set_copy_is_the_copy_weasyprint_lays_out(clinic_name, paper, language, caplog):
     clinic = brochure.load_clinic(EXAMPLES / clinic_name)
     patient = _patient(language)
-    personal._copy_template.cache_clear()  # this copy is the first of its batch: compared
+    first_of_its_batch(clinic, patient, paper)
     with caplog.at_level(logging.WARNING, logger="brochure.personal"):
         copy = personal.make_personal_leaflet(clinic, patient, paper=paper).pdf
     assert not caplog.records, caplog.text
@@ -59,26 +57,7 @@ def test_set_copy_is_the_copy_weasyprint_lays_out(clinic_name, paper, language, 
         for run in runs(value, "AE"):
             if run.whole:  # copy and paste gives each back exactly as typed
                 assert run.text in read, run.text
-    _check_pdf_standards(copy)
-
-
-def _check_pdf_standards(pdf: bytes) -> None:
-    """One subset tag per font program (ISO 32000-1, 9.6.4), every glyph mapped to text."""
-    programs: dict[str, set[bytes]] = {}
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for page in document.pages:
-            for font in page.Resources.get("/Font", {}).values():
-                descriptor = font.DescendantFonts[0].FontDescriptor
-                tag = str(font.BaseFont)[1:].split("+")[0]
-                programs.setdefault(tag, set()).add(descriptor.FontFile2.read_bytes())
-                cmap = font.ToUnicode.read_bytes().split(b"endcodespacerange", 1)[1]
-                for glyph, text in re.findall(rb"<([0-9a-f]+)> <([0-9a-f]*)>", cmap):
-                    mapped = bytes.fromhex(text.decode()).decode("utf-16-be")
-                    assert mapped, f"{font.BaseFont}: glyph {glyph.decode()} maps to no text"
-                    assert not re.search("[\x00-\x1f\u200e\u200f\u202a-\u202e\u2066-\u2069]",
-                                         mapped), f"{font.BaseFont}: glyph {glyph.decode()} maps to a control"
-    assert all(len(found) == 1 for found in programs.values()), \
-        [tag for tag, found in programs.items() if len(found) > 1]
+    check_pdf_standards(copy)
 
 
 def test_a_drifting_fast_path_hands_the_batch_to_weasyprint(monkeypatch, caplog):
@@ -88,13 +67,15 @@ def test_a_drifting_fast_path_hands_the_batch_to_weasyprint(monkeypatch, caplog)
     from brochure.personal import covers, typeset
 
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    personal._copy_template.cache_clear()
+    first_of_its_batch(clinic, _patient("ar"), clinic.paper)
     monkeypatch.setattr(typeset, "LINE_HEIGHT", typeset.LINE_HEIGHT + 0.1)
     monkeypatch.setattr(covers, "HEIGHT_TOLERANCE_PT", 100.0)
+    personal._typesetter.cache_clear()  # rows laid out before, at the real line height
     with caplog.at_level(logging.WARNING, logger="brochure.personal"):
         copies = [personal.make_personal_leaflet(clinic, _patient(language)).pdf
                   for language in ("ar", "ar")]
-    personal._copy_template.cache_clear()
+    first_of_its_batch(clinic, _patient("ar"), clinic.paper)  # the next test's batch is new
+    personal._typesetter.cache_clear()  # and its rows are laid out at the real line height
     assert [copy.count(b"%%EOF") for copy in copies] == [1, 1]
     assert len(caplog.records) == 1
     message = caplog.records[0].getMessage()

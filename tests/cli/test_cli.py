@@ -29,7 +29,7 @@ def test_a_bug_exits_1_with_the_traceback_and_a_request_to_report_it(monkeypatch
     def broken(clinics_dir):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("brochure.cli.find_clinics", broken)
+    monkeypatch.setattr("brochure.cli.leaflets.find_clinics", broken)
     result = run_cli("list", "--clinics-dir", EXAMPLES)
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "RuntimeError: a bug" in result.stderr

@@ -33,7 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 import brochure
 from brochure.assets import templates_dir
 from brochure.config.content import load_topic
-from brochure.render.html import leaflet_html
+from brochure.render.leaflet import planned_html
 
 STYLESHEET = templates_dir() / "css" / "leaflet.css"
 
@@ -57,7 +57,7 @@ def timed(function) -> float:
 def bench_overhead(repeat: int) -> None:
     clinic = brochure.load_clinic(DEMO_CLINIC)
     leaflet = brochure.make_leaflet(clinic)  # also the warm-up of the full build
-    html = leaflet_html(clinic, load_topic("miss"), clinic.languages, clinic.paper, leaflet.density)
+    html = planned_html(clinic, load_topic("miss"), clinic.languages, clinic.paper, leaflet.density)
     base_url = clinic.folder.as_uri() + "/"
 
     def full():

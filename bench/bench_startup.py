@@ -75,12 +75,12 @@ def bench_cold_build(runs: int, slug: str, scratch: Path) -> None:
     import brochure
     from brochure.assets import templates_dir
     from brochure.config.content import load_topic
-    from brochure.render.html import leaflet_html
+    from brochure.render.leaflet import planned_html
 
     clinic = brochure.load_clinic(CLINICS / slug)
     leaflet = brochure.make_leaflet(clinic)
     html = scratch / f"{slug}.html"
-    html.write_text(leaflet_html(clinic, load_topic("miss"), clinic.languages, clinic.paper,
+    html.write_text(planned_html(clinic, load_topic("miss"), clinic.languages, clinic.paper,
                                  leaflet.density), encoding="utf-8")
     bare = [sys.executable, "-c", BARE_WEASYPRINT, str(html), clinic.folder.resolve().as_uri() + "/",
             str(templates_dir() / "css" / "leaflet.css"), str(scratch / "bare.pdf")]

@@ -288,7 +288,7 @@ def check(slugs, every, clinics_dir, out_dir, edition, render, as_json, as_of):
 @click.option("--patients", "patients_csv", required=True,
               type=click.Path(path_type=Path, dir_okay=False), help="The patients' CSV.")
 @clinics_dir_option
-@out_option("Holds OUT/SLUG/send-journal.sqlite3 and, for a dry run, OUT/SLUG/outbox/.")
+@out_option("For a dry run: the messages go to OUT/SLUG/outbox/.")
 @click.option("--dry-run", is_flag=True,
               help="Write each message as an .eml file to OUT/SLUG/outbox/ instead of sending.")
 @click.option("--smtp-host", metavar="HOST", help="[default: smtp.host in clinic.toml]")
@@ -318,26 +318,26 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
     """Email each patient their personalised leaflet, once.
 
     Each message is in the patient's language first and the other language second, from the
-    clinic's contact address, with the patient's copy attached. A journal
-    (OUT/SLUG/send-journal.sqlite3) records what the mail server took: after a crash, a network
-    failure or Ctrl-C, run the same command again and only what was not sent goes out.
+    clinic's contact address, with the patient's copy attached. The clinic's one journal
+    (clinics/SLUG/records/send-journal.sqlite3, or in [records] folder) records what the mail
+    server took: after a crash, a network failure or Ctrl-C, run the same command again, from
+    anywhere and with any --out, and only what was not sent goes out.
     Exit code 0 when every patient has their message, 2 when some need attention.
     """
-    from brochure.send.delivery import send_leaflets
+    from brochure.send.run import send_patients
     from brochure.send.settings import mail_settings
 
     clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
     settings = None if dry_run else mail_settings(clinic, host=smtp_host, port=smtp_port,
                                                   user=smtp_user, tls=tls)
-    patients = _valid_patients(clinic, patients_csv, skip_invalid, paper)
     rest = "write the rest" if dry_run else ("send the rest: the send journal has every message "
                                              "the mail server took, and none goes twice")
-    with _resumable(f"run the same command again to {rest}"), \
-            _progress(len(patients), "Writing messages" if dry_run else "Sending") as advance:
-        report = send_leaflets(clinic, patients, out_dir, file=patients.file, settings=settings,
-                               dry_run=dry_run, rate=rate, first_wait=retry_wait,
-                               resend=frozenset(resend), mark_sent=frozenset(mark_sent),
-                               paper=paper, on_progress=lambda patient, outcome: advance())
+    with _nothing_done(), _resumable(f"run the same command again to {rest}"), \
+            _progress(_row_count(patients_csv), "Writing messages" if dry_run else "Sending") as advance:
+        report = send_patients(clinic, patients_csv, out_dir, settings=settings, dry_run=dry_run,
+                               skip_invalid=skip_invalid, paper=paper, rate=rate,
+                               first_wait=retry_wait, resend=resend, mark_sent=mark_sent,
+                               on_progress=lambda patient, outcome: advance())
     _print_problems(BrochureError(report.problems))
     for label in report.unconfirmed:
         click.echo(f"unconfirmed: {label}: the connection broke just as the mail server was "
@@ -355,8 +355,35 @@ def send(slug, patients_csv, clinics_dir, out_dir, dry_run, smtp_host, smtp_port
                f"unconfirmed, {len(report.problems)} with problems")
     not_sent = dict.fromkeys(problem.field.partition(":")[0] for problem in report.problems
                              if problem.field.startswith("line "))
-    code = _patients_exit_code(patients.invalid_rows, list(not_sent), "not sent")
-    sys.exit(code if report.complete else EXIT_USER_ERROR)
+    _print_rows_left(report.skipped, report.invalid_rows, list(not_sent), "not sent")
+    sys.exit(report.code)
+
+
+@cli.command()
+@click.option("--clinic", "slug", required=True, metavar="SLUG", help="The clinic.")
+@clinics_dir_option
+@click.option("--patients", "patients_csv", type=click.Path(path_type=Path, dir_okay=False),
+              help="Only the patients of this CSV (by patient ID).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, for a spreadsheet or an EHR.")
+def record(slug, clinics_dir, patients_csv, as_csv):
+    """Print which copy of the leaflet each patient was given, for the consent form.
+
+    One line per copy built (build --patients) or sent (send): patient ID, appointment, the
+    content's version and review date, the SHA-256 of the PDF, when it was built, when the mail
+    server took it and the Message-ID. No names or addresses.
+    """
+    from brochure.config.patients import read_patients
+    from brochure.send.record import as_csv as csv_text
+    from brochure.send.record import as_table, read_record
+
+    clinic = load_clinic(clinic_folder(_clinics_dir(clinics_dir), slug))
+    ids = None
+    if patients_csv is not None:
+        ids = [patient.patient_id for patient in read_patients(patients_csv)]
+    copies = read_record(clinic, ids)
+    click.echo(csv_text(copies) if as_csv else as_table(copies), nl=False)
+    if not copies and not as_csv:
+        click.echo(f"no copies recorded for {slug} yet", err=True)
 
 
 def _personal_options_only(ctx, slugs, every) -> None:
@@ -372,66 +399,58 @@ def _personal_options_only(ctx, slugs, every) -> None:
 
 def _build_personal_copies(clinics_dir: Path, slug: str, patients_csv: Path, out_dir: Path,
                            paper: str | None, skip_invalid: bool, jobs: int) -> int:
-    from brochure.personal.batch import patients_folder, write_copies
+    from brochure.personal.batch import build_copies, patients_folder
 
     clinic = load_clinic(clinic_folder(clinics_dir, slug))
-    patients = _valid_patients(clinic, patients_csv, skip_invalid, paper)
     started = time.monotonic()
-    built, failed = 0, []
-    with _resumable("each copy written so far is complete; run the same command again to build "
-                    "them all"), _progress(len(patients), "Building copies") as advance:
-        for copy in write_copies(clinic, patients, out_dir, paper=paper, jobs=jobs):
-            if copy.problems:
-                _print_problems(BrochureError(list(copy.problems)))
-                failed.append(copy.label)
-            else:
-                built += 1
-            advance()
+
+    def shown(copy) -> None:
+        _print_problems(BrochureError(list(copy.problems)))
+        advance()
+
+    with _nothing_done(), _resumable("each copy written so far is complete; run the same command "
+                                     "again to build them all"), \
+            _progress(_row_count(patients_csv), "Building copies") as advance:
+        outcome = build_copies(clinic, patients_csv, out_dir, paper=paper, skip_invalid=skip_invalid,
+                               jobs=jobs, on_copy=shown)
     seconds = time.monotonic() - started
+    built = len(outcome.done)
     click.echo(f"{built} personalised {'copy' if built == 1 else 'copies'} in "
                f"{display_path(patients_folder(out_dir, clinic))}/ ({seconds:.1f} s, "
                f"{built / seconds if seconds else 0:.1f} per second)")
-    return _patients_exit_code(patients.invalid_rows, failed, "not built")
+    _print_rows_left(outcome.skipped, outcome.invalid_rows, outcome.failed, "not built")
+    return outcome.code
 
 
-def _valid_patients(clinic, patients_csv: Path, skip_invalid: bool, paper: str | None):
-    """The CSV's valid rows, once the clinic's own leaflet is known to build. Any invalid row
-    stops everything unless --skip-invalid, which names the rows left out (by line and ID:
-    messages never carry a patient's name or address). A problem of the clinic's stops
-    everything, reported once: it is no patient's."""
-    from brochure.config.patients import read_patients
-    from brochure.personal.leaflet import check_shared_leaflets
-
-    patients = read_patients(patients_csv)
+def _row_count(patients_csv: Path) -> int:
+    """About how many rows, for the progress bar only (a note may span lines)."""
     try:
-        check_shared_leaflets(clinic, paper, sorted({p.languages for p in patients})
-                              or [("ar", "en")])
-        clinic_problems = None
-    except BrochureError as exc:
-        clinic_problems = exc
+        return max(0, patients_csv.read_bytes().count(b"\n") - 1)
+    except OSError:
+        return 0
+
+
+@contextmanager
+def _nothing_done():
+    """A run that must not start: its problems, then one line saying why nothing was done."""
+    from brochure.personal.batch import NothingDone
+
+    try:
+        yield
+    except NothingDone as exc:
         _print_problems(exc)
-    if patients.problems and not skip_invalid:
-        _print_problems(BrochureError(list(patients.problems)))
-        click.echo(f"nothing done: {len(patients.invalid_rows)} of "
-                   f"{len(patients.invalid_rows) + len(patients)} rows need fixing "
-                   "(or use --skip-invalid to go ahead with the others)", err=True)
+        click.echo(f"nothing done: {exc.reason}", err=True)
         sys.exit(EXIT_USER_ERROR)
-    if clinic_problems:
-        click.echo(f"nothing done: the clinic's leaflet needs fixing first ({clinic.slug}, not "
-                   "the patients)", err=True)
-        sys.exit(EXIT_USER_ERROR)
-    for problem in patients.problems:
+
+
+def _print_rows_left(skipped, invalid: tuple[str, ...], failed: list[str], verb: str) -> None:
+    """The rows --skip-invalid left out, and those that could not be done."""
+    for problem in skipped:
         click.echo(f"skipped: {problem}", err=True)
-    return patients
-
-
-def _patients_exit_code(invalid: tuple[str, ...], failed: list[str], verb: str) -> int:
-    """0 when every row was done; 2 when any row needs staff to fix something."""
     if invalid:
         click.echo(f"skipped (invalid): {', '.join(invalid)}", err=True)
     if failed:
         click.echo(f"{verb}: {', '.join(failed)}", err=True)
-    return EXIT_USER_ERROR if invalid or failed else 0
 
 
 @contextmanager

@@ -5,10 +5,10 @@ The CLI turns these into exit code 2 and one line per problem; anything else is 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USER_ERROR = 2
 
@@ -35,15 +35,23 @@ class BrochureError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # whole, across processes (a worker's full disk reaches the main process as it was raised)
+        return self.__class__, (self.problems,)
+
     @classmethod
     def single(cls, file: str | Path, field: str, message: str) -> BrochureError:
         return cls(Problem(display_path(file), field, message))
 
 
 def display_path(path: str | Path) -> str:
-    """Paths relative to the working directory when possible: that is how staff typed them."""
+    """Paths relative to the working directory when possible: that is how staff typed them. A
+    symbolic link keeps its own name (a message about the link must not name its target)."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    cwd = Path.cwd()
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        try:
+            return str(candidate.relative_to(cwd))
+        except ValueError:
+            continue
+    return str(path)

@@ -1,9 +1,9 @@
-"""Shared fixtures and helpers, the one place for them (tests/<stage>/ hold only tests; pdftext.py
-and mailserver.py beside this file): each example leaflet a test looks at is built once per test
-session, shared by the xdist workers (`shared_builds`), and every test looks at a real PDF. The
-CLI is driven in-process through Click's CliRunner (`run_cli`); `run_cli_process` and
-`brochure_command` start the installed entry point, for the few tests where the process itself is
-the point (signals, exit codes, crashes)."""
+"""Shared fixtures and helpers, the one place for them (tests/<stage>/ hold only tests; pdftext.py,
+mailserver.py, sending.py and mounts.py beside this file): each example leaflet a test looks at
+is built once per test session, shared by the xdist workers (`shared_builds`), and every test
+looks at a real PDF. The CLI is driven in-process through Click's CliRunner (`run_cli`);
+`run_cli_process` and `brochure_command` start the installed entry point, for the few tests where
+the process itself is the point (signals, exit codes, crashes)."""
 
 from __future__ import annotations
 
@@ -89,7 +89,8 @@ def run_cli_process(*args, cwd: Path | None = None, env: dict | None = None) -> 
 def copy_clinic(tmp_path: Path, slug: str = "al-noor", name: str | None = None) -> Path:
     """A private copy of an example clinic, at tmp_path/clinics/NAME, for a test to spoil."""
     target = tmp_path / "clinics" / (name or slug)
-    shutil.copytree(EXAMPLES / slug, target)
+    # not records/ (send journal, record of copies), should a run have left one in the example
+    shutil.copytree(EXAMPLES / slug, target, ignore=shutil.ignore_patterns("records"))
     return target
 
 

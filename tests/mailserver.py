@@ -131,6 +131,11 @@ class MailServer:
         async def stop():
             self.server.close()
             await self.server.wait_closed()
+            # connections still open (a TLS session closing) end here, not when the loop is gone
+            handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in handlers:
+                task.cancel()
+            await asyncio.gather(*handlers, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -8,8 +8,9 @@ import math
 import re
 import warnings
 import xml.etree.ElementTree as ElementTree
+from contextlib import contextmanager
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from brochure.checks.findings import ERROR, WARNING, Finding
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
@@ -116,14 +117,17 @@ def _raster_findings(file: str, data: bytes) -> list[Finding]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data)) as image, _strict_decoding():
                 width, height = image.size
+                # decoded in full: a truncated file opens fine and prints as a blank card
+                image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         return [Finding(ERROR, "logo", file, "", "has too many pixels to open safely",
                         "export it at about 1000 pixels across")]
-    except (UnidentifiedImageError, OSError) as exc:
-        return [Finding(ERROR, "logo", file, "", f"cannot be read as an image ({exc})",
-                        "export the logo again")]
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        # Pillow says "image file is truncated (12 bytes not processed)" and the like
+        return [Finding(ERROR, "logo", file, "", f"cannot be read as an image in full ({exc})",
+                        "the file is damaged or cut short: export the logo again")]
     # the lowest resolution; where two tie (a small image prints at 96 dpi in both), the larger box
     dpi, _, where, box = min((_printed_dpi(width, height, box), -box[0] * box[1], where, box)
                              for where, box in PRINTED_BOX_MM.items())
@@ -135,6 +139,19 @@ def _raster_findings(file: str, data: bytes) -> list[Finding]:
     return [Finding(WARNING, "logo", file, "", f"{width} × {height} pixels print at {dpi:.0f} dpi "
                     f"in the {where} (up to {box[0]:g} × {box[1]:g} mm); print needs {PRINT_DPI} dpi",
                     f"use one of at least {needed[0]} × {needed[1]} pixels, or an SVG")]
+
+
+@contextmanager
+def _strict_decoding():
+    """Pillow refusing a file cut short. WeasyPrint, once imported, tells Pillow to accept them
+    (weasyprint/images.py sets ImageFile.LOAD_TRUNCATED_IMAGES), which is what printed a blank
+    card: the check must not depend on whether a render came first."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _printed_dpi(width: int, height: int, box_mm: tuple[float, float]) -> float:

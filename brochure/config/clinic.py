@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.config import schema
+from brochure.config import hygiene, schema
 from brochure.config.content import Bilingual, load_sections
 from brochure.config.options import LANGUAGE_ORDERS, PAPERS, TLS_MODES
 from brochure.config.schema import Field, Table
@@ -24,7 +25,7 @@ def dpi_on_paper(pixels: float, printed_mm: float) -> float:
 HEX = schema.matches(r"#[0-9A-Fa-f]{6}", "#RRGGBB")
 PHONE = schema.matches(r"\+?[0-9][0-9 ()\-]{4,22}[0-9]",
                        "a phone number like +971 4 123 4567")
-EMAIL = schema.matches(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}", "an email like info@clinic.ae")
+EMAIL = schema.matches(hygiene.EMAIL.pattern, "an email like info@clinic.ae")
 HOST = schema.matches(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]",
                       "a host name like smtp.clinic.ae")
 WEBSITE = schema.matches(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"']*)?",
@@ -36,13 +37,8 @@ def _port(value) -> str | None:
     return None if ok else "a port number like 587"
 
 
-def _bilingual(required: bool = True, max_length: int = 400) -> Table:
-    return Table({"en": Field(schema.text(max_length)), "ar": Field(schema.arabic_text(max_length))},
-                 required=required)
-
-
 CLINIC_SCHEMA = Table({
-    "name": _bilingual(max_length=120),
+    "name": schema.bilingual(120),
     "brand": Table({
         "primary": Field(HEX),
         "accent": Field(HEX),
@@ -52,8 +48,8 @@ CLINIC_SCHEMA = Table({
         "phone": Field(PHONE),
         "email": Field(EMAIL),
         "website": Field(WEBSITE),
-        "address": _bilingual(),
-        "hours": _bilingual(required=False),
+        "address": schema.bilingual(),
+        "hours": schema.bilingual(required=False),
     }),
     "press": Table({
         "icc_profile": Field(schema.text(200), required=False),
@@ -69,6 +65,11 @@ CLINIC_SCHEMA = Table({
         "port": Field(_port, required=False),
         "user": Field(schema.text(200), required=False),
         "tls": Field(schema.one_of(*TLS_MODES), required=False),
+    }, required=False),
+    # Where the send journal and the record of copies live (see send/store.py): by default
+    # records/ in the clinic folder; another folder when that one is on a network share.
+    "records": Table({
+        "folder": Field(schema.text(400)),
     }, required=False),
 })
 
@@ -106,6 +107,9 @@ class Clinic:
     extra_sections: tuple = field(default=())  # content.Section, loaded from sections/*.toml
     icc_profile: Path | None = None  # the print shop's CMYK profile, for the press edition
     mail_server: MailServer = field(default_factory=MailServer)  # [smtp], for `brochure send`
+    # [records] folder; None: records/ in the clinic folder. Not part of what a leaflet looks
+    # like, so not of a clinic's equality: the rendered leaflets cached per clinic still apply.
+    records_folder: Path | None = field(default=None, compare=False)
 
     @property
     def config_file(self) -> Path:
@@ -128,6 +132,10 @@ def find_clinics(clinics_dir: Path) -> list[Path]:
 
 
 def clinic_folder(clinics_dir: Path, slug: str) -> Path:
+    if not SLUG.fullmatch(slug):
+        raise BrochureError.single("--clinic", "", f"expected a clinic's slug (the name of its folder, "
+                                   f"like al-noor), got {slug!r}; a clinic elsewhere is found with "
+                                   "--clinics-dir FOLDER --clinic SLUG")
     folder = clinics_dir / slug
     if not (folder / "clinic.toml").is_file():
         if folder.is_dir():
@@ -197,7 +205,15 @@ def load_clinic(folder: str | Path) -> Clinic:
         extra_sections=tuple(extra),
         icc_profile=icc_profile,
         mail_server=MailServer(**(data.get("smtp") or {})),
+        records_folder=_records_folder(folder, data.get("records")),
     )
+
+
+def _records_folder(folder: Path, records: dict | None) -> Path | None:
+    """[records] folder: absolute, or relative to the clinic folder (never to where brochure runs)."""
+    if not records:
+        return None
+    return Path(os.path.abspath(folder.resolve() / Path(records["folder"]).expanduser()))
 
 
 def _logo(folder: Path, declared: str | None, where: str, problems: list[Problem]) -> Path | None:

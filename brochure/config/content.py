@@ -12,7 +12,7 @@ from brochure.assets import content_dir
 from brochure.config import schema
 from brochure.config.options import LANGUAGES
 from brochure.config.schema import Field, ListOf, Table
-from brochure.errors import BrochureError
+from brochure.errors import BrochureError, Problem, display_path
 
 
 def _language_block(arabic: bool) -> Table:
@@ -36,7 +36,6 @@ SECTION = Table({
 })
 CLINIC_SECTION_FILE = Table({"section": SECTION})
 
-_BILINGUAL = Table({"en": Field(schema.text()), "ar": Field(schema.arabic_text())})
 TOPIC = Table({
     "meta": Table({
         "topic": Field(schema.text(40)),
@@ -44,14 +43,14 @@ TOPIC = Table({
         "reviewed_by": Field(schema.text(200)),
         "reviewed_on": Field(schema.date()),
         "next_review": Field(schema.date()),
-        "title": _BILINGUAL,
-        "subtitle": _BILINGUAL,
+        "title": schema.bilingual(2000),
+        "subtitle": schema.bilingual(2000),
     }),
     "sections": ListOf(SECTION, required=True),
     "figure": Table({
         "incisions": Table({
-            "caption": _BILINGUAL,
-            "caption_half": _BILINGUAL,
+            "caption": schema.bilingual(2000),
+            "caption_half": schema.bilingual(2000),
             "bars": ListOf(Table({
                 "key": Field(schema.text(40)),
                 "min_mm": Field(schema.number(0.5, 180)),
@@ -141,9 +140,25 @@ def load_sections(files: list[Path]) -> list[Section]:
         problems.extend(found)
         if not found:
             sections.append(_section(data["section"], source=str(path)))
+    problems += _same_ids(sections)
     if problems:
         raise BrochureError(problems)
     return sections
+
+
+def _same_ids(sections: list[Section]) -> list[Problem]:
+    """Each section's id names it on the page (links, the tri-fold's panels): two sections with
+    one id would lay out as one, so both files are named."""
+    first: dict[str, str] = {section.id: "the reviewed content" for section in load_topic().sections}
+    problems = []
+    for section in sections:
+        where = display_path(section.source)
+        if section.id in first:
+            problems.append(Problem(where, "section.id", f"\"{section.id}\" is already the id of a "
+                                    f"section in {first[section.id]}; give each section its own id"))
+        else:
+            first[section.id] = where
+    return problems
 
 
 @cache

@@ -28,6 +28,14 @@ def drawable() -> frozenset[int]:
     return frozenset(points)
 
 
+def undrawable(text: str) -> list[str]:
+    """The characters of `text` that no bundled font can draw, each once, in order. Spaces and
+    format characters (ZWJ, ZWNJ, direction marks) shape their neighbours and need no glyph."""
+    can_draw = drawable()
+    return [char for char in dict.fromkeys(text) if not (
+        ord(char) in can_draw or char.isspace() or unicodedata.category(char) == "Cf")]
+
+
 # Section fields that never reach the page: a reviewer's name needs no glyphs.
 _NOT_PRINTED = ("id", "figure", "source", "reviewed_by")
 
@@ -61,7 +69,6 @@ FIX = "remove it or use another character"
 
 
 def missing_glyphs(clinic: Clinic) -> list[MissingGlyph]:
-    can_draw = drawable()
     missing = []
     texts = list(_texts(dataclasses.replace(clinic, extra_sections=()), ""))
     for section in clinic.extra_sections:
@@ -72,9 +79,6 @@ def missing_glyphs(clinic: Clinic) -> list[MissingGlyph]:
         if field in ("slug",):
             continue
         file, _, key = field.rpartition("|")
-        for char in dict.fromkeys(text):
-            # format characters (ZWJ, ZWNJ) shape neighbours and need no glyph of their own
-            if ord(char) in can_draw or char.isspace() or unicodedata.category(char) == "Cf":
-                continue
-            missing.append(MissingGlyph(display_path(file or clinic.config_file), key, char))
+        missing += [MissingGlyph(display_path(file or clinic.config_file), key, char)
+                    for char in undrawable(text)]
     return missing

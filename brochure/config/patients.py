@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from brochure.bidi import BIDI_CONTROLS, PRESENTATION_FORMS
+from brochure.config.hygiene import EMAIL, LINE_SEPARATORS, hidden_trouble
 from brochure.config.options import LANGUAGES
 from brochure.errors import BrochureError, Problem, display_path
 
@@ -23,11 +23,7 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # The ID names the patient's files: letters, digits, "-" and "_" only, so it can never climb out of
 # the output folder or carry a name into a file listing.
 PATIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
-# Deliberately plain ASCII (every mail server takes it): no spaces, quotes, commas or angle
-# brackets, which could smuggle a second address into a header; one @; a dotted domain.
-EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 LONGEST = {"name": 120, "surgeon": 120, "note": 400}
-LINE_SEPARATORS = "\u2028\u2029"  # text, not control characters: no font draws them
 
 
 @dataclass(frozen=True)
@@ -60,10 +56,6 @@ class PatientList:
     patients: tuple[Patient, ...]
     problems: tuple[Problem, ...] = ()
     invalid_rows: tuple[str, ...] = field(default=())  # "line 7 (P-0042)" or "line 7", one per row
-
-    def raise_if_invalid(self) -> None:
-        if self.problems:
-            raise BrochureError(list(self.problems))
 
     def __iter__(self) -> Iterator[Patient]:
         return iter(self.patients)
@@ -222,7 +214,7 @@ def _text_lines(raw: bytes, where: str) -> list[str]:
     """The file's lines as text. UTF-8, with or without the byte-order mark Excel writes; anything
     else stops with the line and byte, because guessing an encoding garbles names silently."""
     # UTF-16 without its byte-order mark: every other byte of the header is a NUL
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:200]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _every_other_byte_nul(raw[:200]):
         raise BrochureError.single(where, "", "UTF-16 text (Excel's \"Unicode Text\"); save it as "
                                    "\"CSV UTF-8 (Comma delimited)\"")
     offset = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
@@ -236,6 +228,13 @@ def _text_lines(raw: bytes, where: str) -> list[str]:
                 f"not UTF-8 (byte 0x{line[exc.start]:02X} at position {exc.start + 1}); save it as "
                 "\"CSV UTF-8 (Comma delimited)\"") from None
     return lines
+
+
+def _every_other_byte_nul(head: bytes) -> bool:
+    """UTF-16 of Latin text: a NUL in every even or every odd position. A stray NUL in UTF-8 text
+    (pasted from another program) is a control character in one row, reported there."""
+    pairs = len(head) // 2
+    return pairs >= 4 and any(head[start::2][:pairs].count(0) > 0.8 * pairs for start in (0, 1))
 
 
 def _dialect(raw: bytes) -> type[csv.Dialect]:
@@ -335,26 +334,15 @@ def _text_problem(value: str, longest: int, required: bool, line_breaks: bool) -
         return "missing (required)" if required else None
     if len(value) > longest:
         return f"longer than {longest} characters ({len(value)})"
-    if found := BIDI_CONTROLS.search(value):
-        return (f"contains the invisible direction control U+{ord(found.group()):04X}, which can "
-                "make it display differently from what it says; remove it")
-    allowed_controls = "\n\r" if line_breaks else ""  # Alt+Enter in an Excel note cell
-    if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value) or (
-            not line_breaks and any(c in LINE_SEPARATORS for c in value)):
-        return "contains a line break or another control character; remove it"
-    return drawing_problem(value)
+    return hidden_trouble(value, line_breaks=line_breaks) or drawing_problem(value)
 
 
 def drawing_problem(value: str) -> str | None:
-    """Why the leaflet could not print `value` as typed: pre-shaped Arabic, or a character none
-    of the bundled fonts has (format characters such as the Arabic letter mark are not drawn)."""
-    from brochure.config.glyphs import drawable  # reads the bundled fonts: only once there is text to check
+    """Why the leaflet could not print `value` as typed: a character none of the bundled fonts
+    has (format characters such as the Arabic letter mark are not drawn)."""
+    from brochure.config.glyphs import undrawable  # reads the bundled fonts: only once there is text
 
-    if PRESENTATION_FORMS.search(value):
-        return "contains pre-shaped Arabic (presentation forms); type the plain Arabic text instead"
-    can_draw = drawable()
-    for char in dict.fromkeys(value):
-        if not (ord(char) in can_draw or char.isspace() or unicodedata.category(char) == "Cf"):
-            name = unicodedata.name(char, "unnamed character")
-            return f"the bundled fonts cannot draw U+{ord(char):04X} ({name}); remove or replace it"
+    if missing := undrawable(value):
+        name = unicodedata.name(missing[0], "unnamed character")
+        return f"the bundled fonts cannot draw U+{ord(missing[0]):04X} ({name}); remove or replace it"
     return None

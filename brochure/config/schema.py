@@ -13,10 +13,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brochure.bidi import BIDI_CONTROLS, PRESENTATION_FORMS, has_arabic
+from brochure.bidi import has_arabic
+from brochure.config.hygiene import hidden_trouble
 from brochure.errors import BrochureError, Problem, display_path
 
 Check = Callable[[Any], str | None]  # returns what was expected, or None when the value is fine
+
+
+class Complaint(str):
+    """What a check found, said in full (not "expected ..."), about the value or, with `at`,
+    about one item of it (`[2]`)."""
+
+    at = ""
+
+    def __new__(cls, message: str, at: str = ""):
+        complaint = super().__new__(cls, message)
+        complaint.at = at
+        return complaint
 
 
 @dataclass
@@ -45,10 +58,6 @@ class Validation:
 
     def add(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, key, message))
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise BrochureError(self.problems)
 
 
 def read_toml(path: Path) -> dict:
@@ -100,9 +109,10 @@ def _table(data: Any, spec: Table, prefix: str, result: Validation) -> dict:
             ]
         else:
             problem = _hidden_trouble(value) or sub.check(value)
-            if problem:
-                result.add(dotted, problem if problem.startswith("contains") else
-                           f"expected {problem}, got {_show(value)}")
+            if isinstance(problem, Complaint):
+                result.add(dotted + problem.at, str(problem))
+            elif problem:
+                result.add(dotted, f"expected {problem}, got {_show(value)}")
             else:
                 clean[key] = value
     return clean
@@ -113,24 +123,13 @@ def _did_you_mean(key: str, known, prefix: str) -> str:
     return f" (did you mean {prefix}{close[0]}?)" if close else ""
 
 
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and newlines pass
-
-
-def _hidden_trouble(value: Any) -> str | None:
-    """Text that looks right in an editor but is not what it seems."""
+def _hidden_trouble(value: Any) -> Complaint | None:
+    """Text that looks right in an editor but is not what it seems (line breaks are for the
+    checks to judge: a paragraph may have them, a name not)."""
     texts = value if isinstance(value, list) else [value]
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        if found := _CONTROL_CHARACTERS.search(text):
-            return (f"contains the control character U+{ord(found.group()):04X}, which prints as "
-                    "nothing or as a box; remove it")
-        if found := BIDI_CONTROLS.search(text):
-            return (f"contains the invisible direction control U+{ord(found.group()):04X}, which "
-                    "can make text display differently from what it says; remove it")
-        if PRESENTATION_FORMS.search(text):
-            return ("contains pre-shaped Arabic (presentation forms, e.g. from arabic_reshaper); "
-                    "paste the plain Arabic text instead")
+    for index, text in enumerate(texts):
+        if isinstance(text, str) and (trouble := hidden_trouble(text)):
+            return Complaint(trouble, f"[{index}]" if isinstance(value, list) else "")
     return None
 
 
@@ -149,29 +148,46 @@ def _show(value: Any) -> str:
 
 # --- checks: each returns what it expected, or None ---------------------------------------------
 
-def text(max_length: int = 2000) -> Check:
+def text(max_length: int = 2000, *, line_breaks: bool = False) -> Check:
+    """Text that shows something, at most `max_length` characters, on one line unless
+    `line_breaks` (a name goes into headers and on one line of the leaflet)."""
     def check(value):
-        if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        if not isinstance(value, str) or not value.strip():
             return f"text (1 to {max_length} characters)"
-        return None
+        if len(value) > max_length:
+            return Complaint(f"longer than {max_length} characters ({len(value)}); shorten it")
+        trouble = hidden_trouble(value, line_breaks=line_breaks)
+        return Complaint(trouble) if trouble else None
     return check
 
 
 def arabic_text(max_length: int = 2000) -> Check:
     def check(value):
-        if text(max_length)(value) or not has_arabic(value):
-            return "Arabic text"
-        return None
+        if problem := text(max_length)(value):
+            return problem
+        return None if has_arabic(value) else "Arabic text"
     return check
 
 
-def text_list(min_items: int = 1) -> Check:
+def text_list(min_items: int = 1, max_length: int = 2000) -> Check:
+    """A list of texts (paragraphs, items): what is wrong is said of the item it is wrong with."""
     def check(value):
-        if (not isinstance(value, list) or len(value) < min_items
-                or any(text()(item) for item in value)):
-            return f"a list of at least {min_items} text item(s)"
+        expected = f"a list of at least {min_items} text item(s)"
+        if not isinstance(value, list) or len(value) < min_items:
+            return expected
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                return Complaint(f"expected text, got {_show(item)}", f"[{index}]")
+            if problem := text(max_length, line_breaks=True)(item):
+                return Complaint(problem, f"[{index}]")
         return None
     return check
+
+
+def bilingual(max_length: int = 400, *, required: bool = True) -> Table:
+    """English and Arabic text of one thing (a name, a caption), each on one line."""
+    return Table({"en": Field(text(max_length)), "ar": Field(arabic_text(max_length))},
+                 required=required)
 
 
 def matches(pattern: str, description: str) -> Check:

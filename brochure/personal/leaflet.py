@@ -26,7 +26,8 @@ from brochure.config.patients import Patient, drawing_problem
 from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.personal import covers
-from brochure.render.html import Rendered, _font_config, format_appointment, leaflet_html, render_pdf
+from brochure.render.html import Rendered, _font_config, format_appointment, render_pdf
+from brochure.render.leaflet import planned_html
 from brochure.text_runs import region_of
 
 SCREEN = {"pdf_variant": "pdf/ua-1"}
@@ -119,7 +120,7 @@ def _copy_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> Co
     """The copy with empty personal blocks, for covers.write_cover to fill in. The screen
     edition is built first: the clinic's gate, and the density that makes it fit."""
     shared = make_leaflet(clinic, paper, languages, edition="screen")
-    html = leaflet_html(clinic, load_topic("miss"), languages, paper, shared.density,
+    html = planned_html(clinic, load_topic("miss"), languages, paper, shared.density,
                         edition="screen", blank_cover=True)
     ids = tuple(f"personal-{lang}" for lang in languages)
     rendered = render_pdf(html, clinic, options=SCREEN, box_ids=ids)
@@ -154,7 +155,7 @@ def _check_personal_text(patient: Patient) -> None:
 def _laid_out_by_weasyprint(clinic: Clinic, patient: Patient, paper: str, density: str) -> Rendered:
     """The whole copy laid out by WeasyPrint, for a patient whose lines do not fit the fixed
     blocks: nothing may overflow, and it passes the font check every leaflet passes."""
-    html = leaflet_html(clinic, load_topic("miss"), patient.languages, paper, density,
+    html = planned_html(clinic, load_topic("miss"), patient.languages, paper, density,
                         edition="screen", patient=patient)
     rendered = render_pdf(html, clinic, options=SCREEN)
     _refuse(patient.source, rendered, _overflow_problems(patient.source, patient, rendered.overflows))

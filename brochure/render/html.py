@@ -93,11 +93,6 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     review_date = {lang: _format_date(topic.reviewed_on, lang) for lang in ("en", "ar")}
     sections = topic.sections + clinic.extra_sections
     by_id = {section.id: section for section in sections}
-    if plan is None and not measure:  # every caller gets the layout step's arrangement
-        from brochure.render.leaflet import plan_for  # it measures with this module
-
-        plan = plan_for(clinic, topic, languages, paper, density, layout=layout, edition=edition,
-                        personal=blank_cover or patient is not None)
     plan = plan or {}
     columns = typeset.column_measure(paper, edition, layout, len(languages))  # the narrowest, in mm
     context = {

@@ -127,6 +127,17 @@ def plan_for(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, dens
                  best_effort=True, personal=personal) or {}
 
 
+def planned_html(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, density: str = "normal",
+                 *, layout: str = "sheet", edition: str = "office", patient=None,
+                 blank_cover: bool = False) -> str:
+    """The leaflet's HTML with the layout step's arrangement, as the build renders it: for callers
+    that render the HTML themselves (a patient's copy, the benchmarks)."""
+    plan = plan_for(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                    personal=blank_cover or patient is not None)
+    return leaflet_html(clinic, topic, languages, paper, density, layout=layout, edition=edition,
+                        patient=patient, blank_cover=blank_cover, plan=plan)
+
+
 # What a tighter density does to the height of text (its line heights: leaflet.css), to predict it
 # from the normal measurement; figures, mastheads and the small print keep their size.
 TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}

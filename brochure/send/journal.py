@@ -1,7 +1,9 @@
-"""The send journal: which patients' messages the mail server has taken, kept in SQLite beside the
-clinic's output so that a run after a crash, a network failure or Ctrl-C sends only what is left.
+"""The send journal: which patients' messages the mail server has taken, kept in SQLite in the
+clinic's store (store.py) so that a run after a crash, a network failure, Ctrl-C or a change of
+`--out` sends only what is left.
 
-A message is keyed by patient ID and appointment: the same patient with a new appointment gets a
+A message is keyed by patient ID (compared without case, as within one CSV: `P-0001` in Monday's
+export is `p-0001` in Tuesday's) and appointment: the same patient with a new appointment gets a
 new message (a new leaflet with the new date); the same row sent twice never does. States:
 
     sending       claimed; the message is not yet complete on the wire. The server cannot have
@@ -17,24 +19,26 @@ new message (a new leaflet with the new date); the same row sent twice never doe
                   again, so a corrected address in the CSV goes out.
 
 Every change is committed (synchronous=FULL) before the next SMTP step, so the journal is never
-behind the wire by more than that one round trip.
+behind the wire by more than that one round trip. A change it cannot record (a full disk, a file
+gone read-only) raises BrochureError before the step it guards: nothing goes out unrecorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import os
 import sqlite3
 from pathlib import Path
 
 from brochure.config.patients import Patient
 from brochure.errors import BrochureError, display_path
+from brochure.send.store import open_database, unusable
 
 SENDING, UNCONFIRMED, SENT, REFUSED = "sending", "unconfirmed", "sent", "refused"
+VERSION = 1  # PRAGMA user_version: 1 since patient IDs compare without case
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
-    patient_id  TEXT NOT NULL,
+    patient_id  TEXT NOT NULL COLLATE NOCASE,
     appointment TEXT NOT NULL,
     state       TEXT NOT NULL CHECK (state IN ('sending', 'unconfirmed', 'sent', 'refused')),
     message_id  TEXT NOT NULL,
@@ -42,12 +46,20 @@ CREATE TABLE IF NOT EXISTS messages (
     reply       TEXT,            -- the server's last answer, with the patient's address cut out
     updated     TEXT NOT NULL,   -- UTC, ISO 8601
     PRIMARY KEY (patient_id, appointment)
-)
+);
 """
-
-
-def journal_path(out_dir: Path, slug: str) -> Path:
-    return out_dir / slug / "send-journal.sqlite3"
+# The most advanced state first: where an older journal holds one patient under two casings of
+# their ID, the one that says the server has (or may have) the message wins.
+_PRECEDENCE = "CASE state WHEN 'sent' THEN 0 WHEN 'unconfirmed' THEN 1 WHEN 'sending' THEN 2 ELSE 3 END"
+_MIGRATE = f"""
+BEGIN IMMEDIATE;
+ALTER TABLE messages RENAME TO messages_before_{VERSION};
+{_SCHEMA}
+INSERT OR IGNORE INTO messages SELECT * FROM messages_before_{VERSION} ORDER BY {_PRECEDENCE};
+DROP TABLE messages_before_{VERSION};
+PRAGMA user_version = {VERSION};
+COMMIT;
+"""
 
 
 class SendJournal:
@@ -58,26 +70,32 @@ class SendJournal:
         self.path = path
         self._lock = None
         if read_only:  # a dry run: what a real run would skip, without claiming anything
-            self._db = (sqlite3.connect(f"file:{path}?mode=ro", uri=True) if path.exists()
-                        else sqlite3.connect(":memory:"))
-            self._db.execute(_SCHEMA) if not path.exists() else None
+            if path.exists():
+                self._db = open_database(path, _SCHEMA, read_only=True)
+            else:
+                self._db = sqlite3.connect(":memory:")
+                self._db.executescript(_SCHEMA)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 (held until close())
+        try:
+            self._lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 (held until close())
+        except OSError as exc:
+            raise unusable(path.parent, exc) from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock.close()
             raise BrochureError.single(display_path(path), "", "another `brochure send` for this "
                                        "clinic is running; wait for it to finish") from None
-        # owner-only from the start (SQLite gives its -wal file the same mode): it lists which
-        # patients were written to, and when
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        # autocommit: each statement below is its own transaction, durable when it returns
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db = open_database(path, _SCHEMA)
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < VERSION:
+                self._db.executescript(_MIGRATE)
+        except BrochureError:
+            self._lock.close()
+            raise
+        except sqlite3.Error as exc:
+            self._lock.close()
+            raise unusable(path, exc) from None
 
     def close(self) -> None:
         self._db.close()
@@ -91,29 +109,33 @@ class SendJournal:
         self.close()
 
     def state(self, patient: Patient) -> str | None:
-        row = self._db.execute("SELECT state FROM messages WHERE patient_id = ? AND appointment = ?",
-                               _key(patient)).fetchone()
+        try:
+            row = self._db.execute(
+                "SELECT state FROM messages WHERE patient_id = ? COLLATE NOCASE AND appointment = ?"
+                f" ORDER BY {_PRECEDENCE} LIMIT 1", _key(patient)).fetchone()
+        except sqlite3.Error as exc:
+            raise unusable(self.path, exc) from None
         return row[0] if row else None
 
     def mark(self, patient: Patient, state: str, message_id: str = "", reply: str | None = None) -> None:
         """Record `state` for the patient's message, durably, before the caller goes on."""
         attempts = 1 if state == SENDING else 0
-        self._db.execute(
-            "INSERT INTO messages (patient_id, appointment, state, message_id, attempts, reply, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patient_id, appointment) DO UPDATE SET"
-            " state = excluded.state, reply = excluded.reply, updated = excluded.updated,"
-            " attempts = attempts + excluded.attempts,"
-            " message_id = CASE WHEN excluded.message_id = '' THEN message_id"
-            " ELSE excluded.message_id END",
-            (*_key(patient), state, message_id, attempts, reply, _now()))
-
-    def counts(self) -> dict[str, int]:
-        return dict(self._db.execute("SELECT state, count(*) FROM messages GROUP BY state").fetchall())
+        try:
+            self._db.execute(
+                "INSERT INTO messages (patient_id, appointment, state, message_id, attempts, reply,"
+                " updated) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patient_id, appointment) DO"
+                " UPDATE SET state = excluded.state, reply = excluded.reply, updated = excluded.updated,"
+                " attempts = attempts + excluded.attempts,"
+                " message_id = CASE WHEN excluded.message_id = '' THEN message_id"
+                " ELSE excluded.message_id END",
+                (*_key(patient), state, message_id, attempts, reply, now()))
+        except sqlite3.Error as exc:
+            raise unusable(self.path, exc) from None
 
 
 def _key(patient: Patient) -> tuple[str, str]:
     return patient.patient_id, patient.appointment.isoformat()
 
 
-def _now() -> str:
+def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -26,15 +26,15 @@ from brochure.config.content import Bilingual
 from brochure.config.patients import Patient
 from brochure.config.schema import Field, Table
 from brochure.errors import BrochureError, Problem, display_path
+from brochure.text_runs import kept_whole_html, kept_whole_plain, region_of
 
 PLACEHOLDERS = ("name", "clinic", "appointment", "phone")
 _LTR_ISOLATE, _POP_ISOLATE = "\u2066", "\u2069"
-_BILINGUAL = Table({"en": Field(schema.text(400)), "ar": Field(schema.arabic_text(400))})
 EMAIL_WORDS = Table({
-    "subject": _BILINGUAL,
-    "greeting": _BILINGUAL,
+    "subject": schema.bilingual(400),
+    "greeting": schema.bilingual(400),
     "body": Table({"en": Field(schema.text_list(1)), "ar": Field(schema.text_list(1))}),
-    "closing": _BILINGUAL,
+    "closing": schema.bilingual(400),
 })
 
 
@@ -86,18 +86,26 @@ def compose(clinic: Clinic, patient: Patient, pdf: bytes) -> Message:
     words = email_words()
     languages = patient.languages
 
+    region = region_of(clinic.contact.phone)
+
     def fill(text: str, language: str, *, as_html: bool) -> str:
         phone = clinic.contact.phone
-        values = {"name": patient.name, "clinic": clinic.name[language],
-                  "appointment": format_appointment(patient.appointment, language)}
+        typed = {"name": patient.name, "clinic": clinic.name[language]}
         if as_html:
-            values = {key: html.escape(value) for key, value in values.items()}
-            # a name in the other script keeps its own direction (and its comma stays outside)
+            # numbers and addresses staff typed stay whole and left to right (text_runs); a name in
+            # the other script keeps its own direction (and its comma stays outside)
+            values = {key: str(kept_whole_html(value, region)) for key, value in typed.items()}
             values["name"] = f"<bdi>{values['name']}</bdi>"
+            values["appointment"] = html.escape(format_appointment(patient.appointment, language))
             # a phone number's digit groups reverse inside Arabic unless it is marked left-to-right
             values["phone"] = f'<span dir="ltr">{html.escape(phone)}</span>'
             return html.escape(text, quote=False).format_map(values)
-        values["phone"] = _LTR_ISOLATE + phone + _POP_ISOLATE if language == "ar" else phone
+        if language != "ar":
+            return text.format_map({**typed, "phone": phone,
+                                    "appointment": format_appointment(patient.appointment, language)})
+        values = {key: kept_whole_plain(value, region) for key, value in typed.items()}
+        values["appointment"] = format_appointment(patient.appointment, language)
+        values["phone"] = _LTR_ISOLATE + phone + _POP_ISOLATE
         return text.format_map(values)
 
     def paragraphs(language: str, *, as_html: bool) -> list[str]:

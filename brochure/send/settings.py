@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.config.clinic import Clinic
-from brochure.errors import BrochureError, Problem, display_path
+from brochure.errors import EXIT_USER_ERROR, BrochureError, Problem, display_path
 
 PASSWORD_VARIABLE = "BROCHURE_SMTP_PASSWORD"
 DEFAULT_PORTS = {"starttls": 587, "implicit": 465, "none": 25}
@@ -77,10 +77,17 @@ class SendReport:
     unconfirmed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # refused, or could not be rendered
     stopped: Problem | None = None                          # the server failed for good
+    skipped: tuple[Problem, ...] = ()                       # rows left out by --skip-invalid
+    invalid_rows: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
         return not (self.unconfirmed or self.problems or self.stopped)
+
+    @property
+    def code(self) -> int:
+        """The exit code: 0 when every patient has their message, 2 when some need attention."""
+        return 0 if self.complete and not self.invalid_rows else EXIT_USER_ERROR
 
 
 def outbox_folder(out_dir: Path, clinic: Clinic) -> Path:

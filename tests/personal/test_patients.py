@@ -13,7 +13,7 @@ import pytest
 
 from brochure.config.patients import read_patients
 from brochure.errors import BrochureError
-from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
+from tests.conftest import as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from tests.pdftext import pdfium_text
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
@@ -68,13 +68,14 @@ def test_unicode_line_separators_break_a_note_and_are_refused_in_a_name(tmp_path
     patients = read_patients(write_csv(tmp_path, lines))
     assert patients.patients[0].note == "Fasting\nfrom midnight"
     assert [str(p) for p in patients.problems] == [
-        "patients.csv: line 3 (P-0002): name: contains a line break or another control character; "
-        "remove it"]
+        "patients.csv: line 3 (P-0002): name: contains a line break; this is one line (on the leaflet "
+        "and in the email's headers): remove it"]
 
 
 def test_a_latin1_file_is_refused_with_the_line_and_byte(tmp_path):
     lines = [HEADER, "P-0001,Jürgen Weiß,j@example.com,en,2026-12-01 09:30,,"]
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out",
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path),
+                     "--out", tmp_path / "out",
                      "--patients", write_csv(tmp_path, lines, encoding="latin-1"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == ('error: patients.csv: line 2: not UTF-8 (byte 0xFC at position '
@@ -126,7 +127,7 @@ def test_every_bad_row_is_reported_by_line_and_id_never_by_name_or_address(tmp_p
         "patients.csv: line 8 (P-0005): appointment: expected a date and time like 2026-12-01 09:30 "
         "(year-month-day, 24-hour clock)",
         "patients.csv: line 9 (P-0006): name: contains the invisible direction control U+202E, which "
-        "can make it display differently from what it says; remove it",
+        "can make text display differently from what it says; remove it",
         "patients.csv: line 10 (P-0007): 8 values for 7 columns; a value containing a comma must be "
         "in double quotes",
     ]
@@ -139,7 +140,8 @@ def test_every_bad_row_is_reported_by_line_and_id_never_by_name_or_address(tmp_p
 
 def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(tmp_path):
     path = write_csv(tmp_path, [HEADER, *GOOD, BAD[0]])
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out",
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path),
+                     "--out", tmp_path / "out",
                      "--patients", path, cwd=tmp_path)
     assert result.returncode == 2
     assert "line 5 (P-0004): email" in result.stderr
@@ -157,7 +159,8 @@ def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(tmp_path):
 ])
 def test_patients_option_builds_for_one_clinic_in_each_patients_language(tmp_path, extra, message):
     path = write_csv(tmp_path, [HEADER, *GOOD])
-    args = ["build", "--clinics-dir", EXAMPLES, "--out", tmp_path / "out", "--patients", path]
+    args = ["build", "--clinics-dir", clinics(tmp_path),
+                     "--out", tmp_path / "out", "--patients", path]
     if extra != ["--all"]:
         args += ["--clinic", "al-noor"]
     result = run_cli(*args, *extra, cwd=tmp_path)
@@ -170,7 +173,7 @@ def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path
     path = write_csv(tmp_path, [HEADER, *english, BAD[0], BAD[1]])
     (tmp_path / "out" / "al-noor" / "patients").mkdir(parents=True, mode=0o755)  # made by hand
     (tmp_path / "out" / "al-noor" / "patients").chmod(0o755)
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", "out",
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path), "--out", "out",
                      "--patients", path, "--skip-invalid", "--jobs", "2", cwd=tmp_path)
     # the valid rows are built; the exit code still says that some rows need fixing
     assert result.returncode == 2, result.stderr
@@ -192,8 +195,15 @@ def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path
 
 # --- a broken file must not mix patients up ------------------------------------------------------
 
+def clinics(folder):
+    """folder/clinics with a copy of al-noor: a build records its copies in the clinic's folder."""
+    if not (folder / "clinics" / "al-noor").exists():
+        copy_clinic(folder)
+    return folder / "clinics"
+
+
 def build_copies(tmp_path, path, *extra):
-    return run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", "out",
+    return run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path), "--out", "out",
                    "--patients", path, *extra, cwd=tmp_path)
 
 
@@ -290,7 +300,7 @@ def test_ctrl_c_stops_a_parallel_build_with_exit_130_and_how_to_go_on(tmp_path):
     write_csv(tmp_path, [HEADER, *rows])
     # Ctrl-C in a terminal signals the whole process group: the command and its workers
     process = subprocess.Popen(
-        [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES),
+        [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(clinics(tmp_path)),
          "--out", "out", "--patients", "patients.csv", "--jobs", "2"], cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         preexec_fn=as_at_a_terminal)

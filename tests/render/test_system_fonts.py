@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brochure.pdf import inspect as pdfcheck
-from tests.conftest import EXAMPLES, run_cli, run_cli_process
+from tests.conftest import copy_clinic, run_cli, run_cli_process
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 ROWS = [  # an Arabic letter mark (set cover) and a note too long for its block (WeasyPrint's)
@@ -34,7 +34,9 @@ def test_installed_system_fonts_change_no_copy(tmp_path):
     config = tmp_path / "fonts.conf"
     config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{system}</dir>'
                       f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n', encoding="utf-8")
-    command = ("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--patients", patients)
+    # a copy of the clinic: build --patients records its copies in the clinic's records/
+    command = ("build", "--clinic", "al-noor", "--clinics-dir", copy_clinic(tmp_path).parent,
+               "--patients", patients)
     with_system = run_cli_process(*command, "--out", tmp_path / "system",
                                   env={"FONTCONFIG_FILE": str(config)})
     assert with_system.returncode == 0, with_system.stderr

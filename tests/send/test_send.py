@@ -20,8 +20,8 @@ import pytest
 import brochure
 from brochure.config.patients import read_patients
 from brochure.personal.batch import personal_pdf
-from brochure.send import delivery
-from brochure.send.delivery import send_leaflets
+from brochure.send import run
+from brochure.send.run import send_leaflets
 from brochure.send.settings import MailSettings, mail_settings
 from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from tests.mailserver import FailOnce, Mailbox, MailServer
@@ -35,18 +35,24 @@ FAST = 6000  # messages a minute: no pacing in tests that are not about pacing
 
 
 @pytest.fixture(scope="module")
-def clinic():
+def example():
     return brochure.load_clinic(EXAMPLES / "al-noor")
 
 
+@pytest.fixture
+def clinic(tmp_path):
+    """A copy of al-noor per test: each has its own records folder (journal and record)."""
+    return brochure.load_clinic(copy_clinic(tmp_path))
+
+
 @pytest.fixture(scope="module")
-def copies(clinic, tmp_path_factory):
+def copies(example, tmp_path_factory):
     """Layla's and Sara's real personalised copies, rendered once; other patients in these tests
     get the copy of their language (what matters here is the sending)."""
     path = tmp_path_factory.mktemp("csv") / "patients.csv"
     path.write_text("\n".join([HEADER, LAYLA, SARA]) + "\n", encoding="utf-8")
     layla, sara = read_patients(path)
-    return {"ar": personal_pdf(clinic, layla), "en": personal_pdf(clinic, sara)}
+    return {"ar": personal_pdf(example, layla), "en": personal_pdf(example, sara)}
 
 
 def patients_csv(folder, *rows):
@@ -193,7 +199,7 @@ def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path, monkeyp
     def wait(seconds):
         now[0] += seconds
 
-    monkeypatch.setattr(delivery, "Pace", partial(delivery.Pace, clock=lambda: now[0], sleep=wait))
+    monkeypatch.setattr(run, "Pace", partial(run.Pace, clock=lambda: now[0], sleep=wait))
     started = []
 
     def note_time(step, recipient, accepted):
@@ -209,8 +215,16 @@ def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path, monkeyp
 
 # --- the real command, killed mid-batch ----------------------------------------------------------
 
-def send_args(port, *extra) -> list[str]:
-    return ["send", "--clinic", "al-noor", "--clinics-dir", str(EXAMPLES), "--patients", "patients.csv",
+def clinics_of(folder):
+    """folder/clinics, holding a copy of al-noor (made on first use): where its journal lives."""
+    if not (folder / "clinics" / "al-noor").exists():
+        copy_clinic(folder)
+    return folder / "clinics"
+
+
+def send_args(folder, port, *extra) -> list[str]:
+    return ["send", "--clinic", "al-noor", "--clinics-dir", str(clinics_of(folder)),
+            "--patients", "patients.csv",
             "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--tls", "none",
             "--rate", str(FAST), *extra]
 
@@ -219,14 +233,14 @@ def start_send(folder, port, *extra):
     """The installed command in a process of its own, to be killed or interrupted."""
     environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_SMTP_PASSWORD"}
     return subprocess.Popen(
-        [*brochure_command(), *send_args(port, *extra)],
+        [*brochure_command(), *send_args(folder, port, *extra)],
         cwd=folder, env={**environment, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
 def run_send(folder, port, *extra):
     """The re-run after a kill, in-process: what it goes on from is the journal the process left."""
-    result = run_cli(*send_args(port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
+    result = run_cli(*send_args(folder, port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
     return result.returncode, result.stdout, result.stderr
 
 
@@ -262,7 +276,7 @@ def test_a_sender_killed_after_the_server_took_the_message_never_sends_it_twice(
         assert code == 0, stderr
         assert "0 sent, 3 sent before, 0 unconfirmed" in stdout
     assert counts(mailbox) == EVERYONE_ONCE
-    journal = tmp_path / "out" / "al-noor" / "send-journal.sqlite3"
+    journal = tmp_path / "clinics" / "al-noor" / "records" / "send-journal.sqlite3"
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
 
 
@@ -309,7 +323,7 @@ def test_ctrl_c_while_the_server_answers_still_records_the_message(tmp_path):
 
 def test_dry_run_writes_private_eml_files_and_sends_nothing(tmp_path):
     patients_csv(tmp_path, LAYLA, SARA)
-    result = run_cli("send", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--patients",
+    result = run_cli("send", "--clinic", "al-noor", "--clinics-dir", clinics_of(tmp_path), "--patients",
                      "patients.csv", "--out", "out", "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "2 messages written to out/al-noor/outbox/ (nothing sent)" in result.stdout
@@ -323,7 +337,7 @@ def test_dry_run_writes_private_eml_files_and_sends_nothing(tmp_path):
     assert message["To"].addresses[0].addr_spec == "layla@example.com"
     pdf = next(message.iter_attachments()).get_content()
     assert "ليلى حسن" in pdfium_text(pdf)
-    assert not (tmp_path / "out" / "al-noor" / "send-journal.sqlite3").exists()
+    assert not (tmp_path / "clinics" / "al-noor" / "records" / "send-journal.sqlite3").exists()
 
 
 def test_the_password_comes_only_from_the_environment(tmp_path):
@@ -331,7 +345,8 @@ def test_the_password_comes_only_from_the_environment(tmp_path):
     mailbox = Mailbox()
     secret = "s3cret-Passw0rd"
     with MailServer(mailbox, users={"clinic-mailer": secret}) as server:
-        args = ["send", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--patients", "patients.csv",
+        args = ["send", "--clinic", "al-noor", "--clinics-dir", clinics_of(tmp_path),
+                "--patients", "patients.csv",
                 "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", server.port, "--tls", "none",
                 "--smtp-user", "clinic-mailer"]
         missing = run_cli(*args, cwd=tmp_path, env={"BROCHURE_SMTP_PASSWORD": ""})

@@ -32,6 +32,9 @@ TRIFOLD_INSIDE = ("inside-1", "inside-2", "inside-3")
 # beside the flap, then the flap opens onto inside-2 and inside-3.
 TRIFOLD_READING = ("inside-1", "flap", "inside-2", "inside-3")
 TRIFOLD_FIXED = {"cover": ("cover",), "back": ("identity", "contact", "qr")}
+# the back with the disclaimer beside its QR code, where the layout step puts it when it fits
+TRIFOLD_BACK_WITH_DISCLAIMER = ("identity", "contact", "qr-disclaimer")
+TRIFOLD_BACK_MEASURED = ("identity", "contact", "qr", "qr-disclaimer")
 # the flap, narrower so it nests inside the fold without buckling (print shops' templates)
 FLAP_MM = {"a4": (100.0, 97.0), "letter": (MM_PER_INCH * (3 + 11 / 16), MM_PER_INCH * (3 + 5 / 8))}
 
@@ -70,6 +73,11 @@ def trifold_figure_width(paper: str, edition: str) -> float:
     flap = FLAP_MM[paper][1]
     edge = OFFICE_EDGE_MM if edition == "office" else PANEL_PADDING_MM
     return round(flap - PANEL_PADDING_MM - edge, 3)
+
+
+def trifold_back_width(paper: str) -> float:
+    """The back panel's text width in mm: it sits between the two folds on the outside."""
+    return round(panel_widths(paper)["back"] - 2 * PANEL_PADDING_MM, 3)
 
 
 def trifold_panel_height(paper: str, edition: str) -> float:

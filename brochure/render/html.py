@@ -128,8 +128,9 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "measure": {"cells": {lang: [_cell(name, by_id) for name in balance.single_cells(sections, lang)]
                               for lang in languages},
                     "panel_items": [_panel_item(item, by_id) for item in
-                                    (*balance.trifold_items(sections, languages),
-                                     *balance.TRIFOLD_FIXED["back"])],
+                                    balance.trifold_items(sections, languages)],
+                    "back_items": balance.TRIFOLD_BACK_MEASURED,
+                    "back_mm": balance.trifold_back_width(paper),
                     "column_mm": balance.column_width(paper), "text_mm": balance.text_width(paper),
                     "panel_mm": figure_width} if measure else None,
         "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},

@@ -200,18 +200,18 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
 
 
 def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) -> dict | None:
-    """The reading items cut into the four reading panels where they come out most even; the
-    disclaimer, the last of them, moves to the back panel when only that makes them fit."""
-    back = balance.TRIFOLD_FIXED["back"]
+    """The reading items cut into the four reading panels where they come out most even. The
+    disclaimer, the last of them, goes beside the back panel's QR code when the back has room for
+    it (small print where the contact is, and the reading panels less tight); else it closes the
+    reading panels."""
     ids = [_item_id(item, primary) for item in items]
-    measured = measure((*ids, *back))
+    measured = measure((*ids, *balance.TRIFOLD_BACK_MEASURED))
     heights, leads = measured.heights, measured.leads
     capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
     panels = len(balance.TRIFOLD_READING)
-    back_used = sum(heights[item] for item in back) - leads[back[0]]
-    for reading in (items, items[:-1] if back_used + heights[ids[-1]] <= capacity else None):
-        if reading is None:
-            continue
+    with_disclaimer = balance.TRIFOLD_BACK_WITH_DISCLAIMER
+    back_room = sum(heights[item] for item in with_disclaimer) - leads[with_disclaimer[0]] <= capacity
+    for reading in ((items[:-1], items) if back_room else (items,)):
         continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
         reading_ids = [_item_id(item, primary) for item in reading]
         runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
@@ -219,7 +219,7 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) ->
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
                     for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
-            return {"trifold": plan | ({} if reading is items else {"back": (*back, items[-1])})}
+            return {"trifold": plan | ({} if reading is items else {"back": with_disclaimer})}
     if not best_effort:
         return None
     runs = balance.greedy([heights[_item_id(item, primary)] for item in items], [capacity] * panels)

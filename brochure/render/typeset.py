@@ -74,6 +74,8 @@ def list_columns(measure: dict, items: list[str], lang: str) -> int | None:
     Each column as wide as its longest item needs (the dot's 5 mm included, 4 % between them);
     when both do not fit the narrowest column the section can land in, the first gives way
     (down to 40 %) so that it is the longer items that wrap, never short ones beside empty space.
+    When even that does not fit, the second gives way instead (down to 40 %): its longest item
+    wraps beside a first column that is full, which still takes fewer lines than one column.
     Returns the first column's share of the width in percent."""
     half = (len(items) + 1) // 2
     if len(items) < 5 or max(map(len, items)) > 34:
@@ -83,7 +85,9 @@ def list_columns(measure: dict, items: list[str], lang: str) -> int | None:
             / measure[lang] for column in (items[:half], items[half:])]
     if sum(need) <= 96:
         return round(96 * need[0] / sum(need))
-    return round(96 - need[1]) if 96 - need[1] >= 40 else None
+    if 96 - need[1] >= 40:
+        return round(96 - need[1])
+    return round(need[0]) if 96 - need[0] >= 40 else None
 
 
 TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css

@@ -22,6 +22,10 @@ BUILDS = [
     ("dar-al-shifa", "sheet", "screen", "a4", "ar,en"),
     ("harbor-spine", "sheet", "office", "letter", "en,ar"),  # needs tighter spacing
     ("al-noor", "sheet", "office", "a4", "ar,en"),
+    # the fullest tri-fold (its disclaimer on the back) and one language per side on Letter
+    ("al-noor", "trifold", "office", "a4", "ar,en"),
+    ("al-noor", "trifold", "press", "letter", "en,ar"),
+    ("harbor-spine", "bilingual-pages", "office", "letter", "en,ar"),
 ]
 UNITS = {"en": "Inches above the line, centimetres below", "ar": "البوصات فوق الخط، والسنتيمترات تحته"}
 KEY = {"en": ("shortest", "up to the longest", "or more"), "ar": ("الأقصر", "حتى الأطول", "أو أكثر")}

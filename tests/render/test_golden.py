@@ -22,7 +22,7 @@ NOTICEABLE = 48            # per-channel difference (0-255) that counts as a cha
 CASES = {
     "sheet-ar-en": ("al-noor", "sheet", "a4", ("ar", "en")),
     "sheet-en-ar": ("harbor-spine", "sheet", "letter", ("en", "ar")),
-    "trifold-ar-en": ("dar-al-shifa", "trifold", "a4", ("ar", "en")),  # al-noor does not fit one
+    "trifold-ar-en": ("al-noor", "trifold", "a4", ("ar", "en")),  # the fullest: disclaimer on the back
     "trifold-en-ar": ("harbor-spine", "trifold", "letter", ("en", "ar")),
     "bilingual-pages-ar-en": ("dar-al-shifa", "bilingual-pages", "a4", ("ar", "en")),
 }

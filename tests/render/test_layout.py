@@ -136,9 +136,8 @@ def test_nothing_is_drawn_in_the_side_margins(built, shared_builds, slug, layout
         path = built[slug]
     else:  # the clinic's paper and languages, spelled out to share the build with other tests
         clinic = brochure.load_clinic(EXAMPLES / slug)
-        # one language per side on A4: harbor-spine's Letter page is too short for its Arabic side
-        # under a 28 pt title (the build says so; tests/pdf/test_print.py holds that message)
-        path = shared_builds.leaflet(slug, layout, "office", "a4", ",".join(clinic.languages))
+        # the clinic's own paper: Letter for harbor-spine, whose Arabic side only just fits it
+        path = shared_builds.leaflet(slug, layout, "office", clinic.paper, ",".join(clinic.languages))
     # the side margins an office printer may not print (a figure is an SVG, which the text
     # overflow walk of the build does not measure)
     assert drawn_near_the_edge(path, 12, sides=("left", "right")) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import copy_clinic, run_cli
+from tests.conftest import EXAMPLES, copy_clinic, run_cli
 
 LONG_SECTION = '''[section]
 id = "our-team"
@@ -53,3 +53,23 @@ def test_an_unbreakable_word_wider_than_its_column_fails(tmp_path):
     result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", tmp_path / "o")
     assert result.returncode == 2
     assert "contact: \"BuildingBuilding" in result.stderr and "wider than its column" in result.stderr
+
+
+def test_a_full_trifold_moves_its_disclaimer_to_the_back_instead_of_failing(tmp_path):
+    # al-noor's four reading panels cannot hold its sections and the disclaimer: the disclaimer
+    # goes beside the back panel's QR code, and every panel is reported fitting
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--layout", "trifold", "--paper", "letter", "--verbose")
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("fill:"))
+    shares = [int(part.rstrip("%,")) for part in line.split() if part.rstrip(",").endswith("%")]
+    assert len(shares) == 6 and max(shares) <= 100
+
+
+def test_one_language_per_side_fits_the_clinics_letter_paper(tmp_path):
+    # harbor-spine's Arabic side only just fits Letter under a 30 pt title: the disclaimer beside
+    # the QR code and the bullets in two columns give it the room
+    result = run_cli("build", "--clinic", "harbor-spine", "--clinics-dir", EXAMPLES, "--out", tmp_path,
+                     "--layout", "bilingual-pages")
+    assert result.returncode == 0, result.stderr
+    assert "bilingual-pages-letter-en-ar-office.pdf  2 pages" in result.stdout

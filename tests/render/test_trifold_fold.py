@@ -1,6 +1,7 @@
 """The tri-fold as a print shop folds it: the flap that folds in is narrower (97 of 297 mm on A4,
 3 5/8 of 11 in on Letter), so each side's folds sit where the measured panel widths put them,
-mirrored when Arabic leads; the cover is the title only and the back names the clinic."""
+mirrored when Arabic leads; the cover is the title only and the back names the clinic. Built on
+al-noor, the fullest example: its back panel carries the disclaimer beside the QR code."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ FOLDS = {
 
 @pytest.fixture(scope="module")
 def trifolds():
-    """Office tri-folds (their faint fold guides mark the folds) in both reading orders."""
-    clinic = brochure.load_clinic(EXAMPLES / "harbor-spine")
+    """Office tri-folds (their faint fold guides mark the folds) in both reading orders, of the
+    example with the most to say (an extra section, the longest contact)."""
+    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     return {(paper, langs): brochure.build_leaflet(clinic, paper, tuple(langs.split(",")), layout="trifold")
             for paper, langs in FOLDS}
 
@@ -78,9 +80,33 @@ def test_cover_is_title_name_and_purpose_only_and_back_names_the_clinic(trifolds
         folds = _fold_guides(pdf)[0]
         cover = outside.crop((folds[1] * MM, 0, outside.width, outside.height)).extract_text()
         back = outside.crop((folds[0] * MM, 0, folds[1] * MM, outside.height)).extract_text()
-    assert "Minimally" in cover and "Harbor Spine Institute" in cover
+    assert "Minimally" in cover and "Al Noor Spine Centre" in cover
     assert "What is MISS" not in cover and "Contact" not in cover  # nothing the reader must read
-    assert "Harbor Spine Institute" in back and "Contact us" in back
+    assert "Al Noor Spine Centre" in back and "Contact us" in back
+
+
+def _back_text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        outside = document.pages[0]
+        folds = _fold_guides(pdf)[0]
+        return outside.crop((folds[0] * MM, 0, folds[1] * MM, outside.height)).extract_text()
+
+
+@pytest.mark.parametrize("paper, langs", list(FOLDS))
+def test_back_panel_gives_the_contact_once_and_the_disclaimer_beside_the_qr_code(trifolds, paper, langs):
+    """al-noor's reading panels are full: the disclaimer moves to the back, where the phone, email
+    and website are given once for both languages (two whole contact blocks left it no room)."""
+    back = _back_text(trifolds[paper, langs])
+    assert back.count("+971 4 123 4567") == 1 and back.count("care@alnoor-spine.example") == 1
+    assert "Address: Building 4" in back and "Opening hours: Sunday" in back
+    # beside the QR code: its caption's lines come between the disclaimer's in the text layer,
+    # and where its lines break depends on the paper
+    words = back.split()
+    assert all(word in words for word in ("leaflet", "doctor's", "advice:", "surgeon", "condition."))
+    assert "Content version 1.0" in back
+    with pdfplumber.open(io.BytesIO(trifolds[paper, langs])) as document:
+        inside = document.pages[1].extract_text()
+    assert "This leaflet gives general" not in inside
 
 
 @pytest.mark.parametrize("paper, langs", [("letter", "en,ar"), ("a4", "ar,en")])

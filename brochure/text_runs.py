@@ -2,7 +2,9 @@
 web addresses, times, dates and codes such as an MRN. Each is one unit, set left to right (never
 reordered by the Arabic around it) and never broken across lines.
 
-`runs` finds them (phone numbers with `phonenumbers`, made for it; the rest by pattern). The
+`runs` finds them with libraries made for it (phone numbers with `phonenumbers`, email and web
+addresses with `linkify-it-py`, which knows the real top-level domains, so "alnoor.ae/miss" is an
+address and "Dr.Omar" is not); times, dates and codes by pattern. The
 patient's cover (templates and personal/cover_text.py) and the email bodies use the same runs:
 `kept_whole_html` for an HTML body, `kept_whole_plain` for a plain-text one.
 """
@@ -18,15 +20,12 @@ from markupsafe import Markup, escape
 # Unicode's own way of isolating a left-to-right run in plain text (UAX #9): LRI ... PDI
 LRI, PDI = "\u2066", "\u2069"
 
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_URL = r"(?:https?://|www\.)[^\s<>\"]+"
 _TIME = r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:[aApP]\.?[mM]\.?))?(?![\w:])"
 _DATE = r"(?<![\w/.-])\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\w/-])"
 # a code mixes letters and digits, with its own separators: MRN-004521, P/0042, AB12-34
 _CODE = r"(?<![\w-])(?=[\w/#-]*\d)(?=[\w/#-]*[A-Za-z])[A-Za-z0-9]+(?:[-/#][A-Za-z0-9]+)+(?![\w-])"
 _PATTERN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
-    ("email", _EMAIL), ("url", _URL), ("time", _TIME), ("date", _DATE), ("code", _CODE))))
-_TRAILING = ".,;:!?)]}،؛؟'\""  # sentence punctuation after an address is not part of it
+    ("time", _TIME), ("date", _DATE), ("code", _CODE))))
 
 
 @dataclass(frozen=True)
@@ -78,15 +77,19 @@ def _phones(text: str, region: str | None) -> list[tuple[int, int, str]]:
 
 
 def _others(text: str) -> list[tuple[int, int, str]]:
-    found = []
-    for match in _PATTERN.finditer(text):
-        kind = match.lastgroup or ""
-        end = match.end()
-        if kind in ("url", "email"):
-            while end > match.start() and text[end - 1] in _TRAILING:
-                end -= 1
-        found.append((match.start(), end, kind))
+    found = [(match.start(), match.end(), match.lastgroup or "") for match in _PATTERN.finditer(text)]
+    if "." in text:
+        found += [(link.index, link.last_index, "email" if link.schema == "mailto:" else "url")
+                  for link in _links().match(text) or ()]
     return found
+
+
+@lru_cache(maxsize=1)
+def _links():
+    from linkify_it import LinkifyIt
+
+    # .example is reserved for documentation (RFC 2606): the example clinics' addresses use it
+    return LinkifyIt().tlds(["example"], True)
 
 
 def region_of(phone: str) -> str | None:

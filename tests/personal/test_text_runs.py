@@ -56,3 +56,11 @@ def test_latin_in_arabic_is_set_at_the_english_size():
     phone = next(segment for segment in note if segment.whole)
     assert phone.text == "050-123-4567" and phone.language == "en"
     assert phone.scale == pytest.approx(12 / 14)  # 12 pt, as the English block's text
+
+
+def test_a_web_address_without_a_scheme_is_kept_whole_and_a_dotted_name_is_not():
+    from brochure.text_runs import runs
+
+    assert [(run.text, run.kind) for run in runs("التفاصيل: alnoor-spine.ae/miss.", "AE")] == [
+        ("التفاصيل: ", ""), ("alnoor-spine.ae/miss", "url"), (".", "")]
+    assert all(not run.whole for run in runs("Dr.Omar said e.g. take it easy", "AE"))

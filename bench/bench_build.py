@@ -18,8 +18,6 @@ Run from the repository root: `make bench`, or `python bench/bench_build.py --re
 
 from __future__ import annotations
 
-import argparse
-import gc
 import statistics
 import subprocess
 import sys
@@ -28,6 +26,7 @@ import time
 from pathlib import Path
 
 import weasyprint
+from timing import repeat_from_arguments, timed  # bench/timing.py, beside this script
 from weasyprint.text.fonts import FontConfiguration
 
 import brochure
@@ -41,17 +40,6 @@ DEMO_CLINIC = Path("clinics/al-noor")
 CLINICS_DIR = Path("clinics")
 TARGET_OVERHEAD = 0.15
 CLI_RUNS = 3
-
-
-def timed(function) -> float:
-    """Seconds for one call, including collecting the cyclic garbage that call leaves (a render
-    leaves ~16k objects, ~35 ms to collect). Starting from a clean heap keeps one side from paying
-    for the other's garbage, which would otherwise land on whichever call trips the collector."""
-    gc.collect()
-    start = time.perf_counter()
-    function()
-    gc.collect()
-    return time.perf_counter() - start
 
 
 def bench_overhead(repeat: int) -> None:
@@ -103,13 +91,8 @@ def bench_cli() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=8, metavar="N",
-                        help="timed iterations of each renderer (default: 8)")
-    args = parser.parse_args()
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    bench_overhead(args.repeat)
+    repeat = repeat_from_arguments(__doc__.splitlines()[0], "renderer")
+    bench_overhead(repeat)
     bench_cli()
 
 

@@ -19,14 +19,12 @@ Run from the repository root: `make bench`, or `python bench/bench_layout.py --r
 
 from __future__ import annotations
 
-import argparse
-import gc
 import statistics
-import time
 from pathlib import Path
 
 import weasyprint
 from markupsafe import escape
+from timing import repeat_from_arguments, timed  # bench/timing.py, beside this script
 
 import brochure
 from brochure.config.content import load_topic
@@ -46,15 +44,6 @@ html { font-family: "Brochure Sans", "Brochure Naskh"; font-size: 12pt; line-hei
 .ar { float: right; direction: rtl; font-family: "Brochure Naskh", "Brochure Sans"; font-size: 14pt; }
 h1 { font-size: 28pt; } h2 { font-size: 14pt; } svg { display: block; }
 """
-
-
-def timed(function) -> float:
-    """Seconds for one call, collecting the garbage it leaves (as bench_build.py does)."""
-    gc.collect()
-    start = time.perf_counter()
-    function()
-    gc.collect()
-    return time.perf_counter() - start
 
 
 def plain_html(clinic, topic, leaflet_html: str) -> str:
@@ -144,13 +133,8 @@ def bench(repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=8, metavar="N",
-                        help="timed iterations of each layout (default: 8)")
-    args = parser.parse_args()
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    bench(args.repeat)
+    repeat = repeat_from_arguments(__doc__.splitlines()[0], "layout")
+    bench(repeat)
 
 
 if __name__ == "__main__":

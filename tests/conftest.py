@@ -155,6 +155,18 @@ def shared_builds(tmp_path_factory, request) -> SharedBuilds:
     return SharedBuilds((base.parent if in_a_worker else base) / "shared-builds")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def measurement_cache(tmp_path_factory, request):
+    """One cache of measurements and compiled templates for this test run, shared by its xdist
+    workers and the processes tests start (never the user's ~/.cache: tests stay hermetic)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if hasattr(request.config, "workerinput") else base) / "brochure-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BROCHURE_CACHE_DIR", str(folder))
+        patch.delenv("BROCHURE_NO_CACHE", raising=False)
+        yield folder
+
+
 class Built:
     """`brochure build --all` of the example clinics (keys: slug), plus variants (keys:
     "slug:paper:langs"), each built when a test first asks for it."""

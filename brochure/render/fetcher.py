@@ -21,6 +21,7 @@ class LocalOnlyFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
         self.refused: list[str] = []
+        self.served: list[Path] = []  # the files read, for the measurement cache's key
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -34,6 +35,7 @@ class LocalOnlyFetcher(URLFetcher):
         if not path.is_file():
             return self._refuse(url, "no such file")
         mime, _ = mimetypes.guess_type(path.name)
+        self.served.append(path)
         return URLFetcherResponse(
             path.as_uri(), path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
         )

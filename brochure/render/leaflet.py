@@ -11,7 +11,7 @@ from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAGE
 from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
-from brochure.render import balance
+from brochure.render import balance, measure_cache
 from brochure.render.balance import pair_rows, single_cells, trifold_items
 from brochure.render.html import DENSITIES, leaflet_html, render_pdf
 
@@ -99,13 +99,15 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     def fits(rendered) -> bool:
         return write and rendered.page_count <= page_limit and not rendered.overflows
 
+    measuring_pages: dict[str, str] = {}  # made once per density measured at
     for density in DENSITIES:
         last = density == DENSITIES[-1]
         # the sections are measured once, at normal spacing; a tighter density's heights are
         # predicted from them, and measured for real only when the prediction did not fit
         for exact in (False, True) if density != DENSITIES[0] else (True,):
             plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
-                         stylesheets, best_effort=last, personal=patient is not None, exact=exact)
+                         stylesheets, best_effort=last, personal=patient is not None, exact=exact,
+                         measuring_pages=measuring_pages)
             if plan is None and not last:
                 break
             html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,
@@ -144,15 +146,20 @@ TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
 
 
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
-          best_effort: bool = False, personal: bool = False, exact: bool = True) -> dict | None:
+          best_effort: bool = False, personal: bool = False, exact: bool = True,
+          measuring_pages: dict | None = None) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them (at this
     density when `exact`, else predicted from normal spacing); None when nothing fits. With
     `best_effort`, what cannot fit is still placed in reading order, so that the build names the
-    panel, side or section left over."""
+    panel, side or section left over. `measuring_pages` keeps the measuring pages already made
+    (by density) for the next call of the same fitting."""
     bilingual_rows = layout == "sheet" and len(languages) == 2 and edition != "screen"
     measured_at = density if exact else DENSITIES[0]
-    html = leaflet_html(clinic, topic, languages, paper, measured_at, layout=layout, edition=edition,
-                        measure=True, blank_cover=personal)  # a patient's letter heading, measured
+    pages = {} if measuring_pages is None else measuring_pages
+    if measured_at not in pages:  # a patient's letter heading is measured blank: no patient data
+        pages[measured_at] = leaflet_html(clinic, topic, languages, paper, measured_at, layout=layout,
+                                          edition=edition, measure=True, blank_cover=personal)
+    html = pages[measured_at]
 
     def measure(box_ids):
         return _measure(html, clinic, roots, stylesheets, box_ids,
@@ -228,9 +235,15 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) ->
 
 
 @lru_cache(maxsize=8)
-def _measured_at(html: str, clinic: Clinic, roots: tuple, stylesheets: tuple, box_ids: tuple):
-    return render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
-                      box_ids=box_ids)
+def _measured_at(html: str, clinic: Clinic, roots: tuple, stylesheets: tuple,
+                 box_ids: tuple) -> measure_cache.Measured:
+    """The measuring page's boxes: from this process, the disk cache, or a render (measure_cache.py)."""
+    def render():
+        rendered = render_pdf(html, clinic, extra_roots=roots, stylesheets=stylesheets, write=False,
+                              box_ids=box_ids)
+        return measure_cache.Measured(rendered.heights, rendered.leads, rendered.fetched)
+
+    return measure_cache.measured(html, clinic.folder, roots, stylesheets, box_ids, render)
 
 
 def _measure(html, clinic, roots, stylesheets, box_ids, scale: float):

@@ -27,6 +27,7 @@ class Rendered:
     leads: dict[str, float] = field(default_factory=dict)    # and their top margins, pt
     # how full each side of the sheet (page 1, page 2...) or tri-fold panel is, 0 to 1
     fill: dict[str, float] = field(default_factory=dict)
+    fetched: tuple = ()  # the files the render read (render_pdf's fetcher)
 
 
 def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:

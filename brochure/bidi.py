@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import arabic_reshaper
 from bidi import get_base_level, get_display
 
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -47,6 +46,8 @@ def terminal_text(text: str) -> str:
     """Arabic shaped and in visual order, for terminals that do neither (most do neither)."""
     if not has_arabic(text):
         return text
+    import arabic_reshaper  # loads fontTools: only for Arabic on a terminal
+
     return get_display(arabic_reshaper.reshape(text))
 
 

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import pikepdf
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from brochure.assets import fonts_dir
 from brochure.bidi import PRESENTATION_FORMS
@@ -53,21 +52,22 @@ class PdfFacts:
 
 
 def inspect_pdf(pdf: bytes) -> PdfFacts:
-    """One pass over the PDF's page resources (including form XObjects, where SVG is drawn)."""
-    reader = PdfReader(io.BytesIO(pdf))
+    """One pass over the PDF's page resources (including form XObjects, where SVG is drawn).
+    pikepdf (qpdf) reads it: the press edition's library, quicker to load than pypdf."""
     found: dict[str, EmbeddedFont] = {}
     mapped: list[str] = []
     unmapped = 0
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
 
     def walk(node):
         nonlocal unmapped
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
+        if not isinstance(node, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+            return  # names, numbers, strings
+        if node.is_indirect:
+            if node.objgen in seen:
                 return
-            seen.add(node.idnum)
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):
+            seen.add(node.objgen)
+        if not isinstance(node, pikepdf.Array):  # a dictionary, or a stream's
             if node.get("/Type") == "/FontDescriptor":
                 label = _SUBSET_TAG.sub("", str(node.get("/FontName", "")).lstrip("/"))
                 program = next((node[k] for k in ("/FontFile2", "/FontFile3", "/FontFile")
@@ -75,18 +75,20 @@ def inspect_pdf(pdf: bytes) -> PdfFacts:
                 found[label] = EmbeddedFont(label, _program_name(program), program is not None)
                 return
             if "/ToUnicode" in node:
-                mapped.append(_cmap_text(node["/ToUnicode"].get_object().get_data()))
+                mapped.append(_cmap_text(node["/ToUnicode"].read_bytes()))
             elif node.get("/Type") == "/Font" and node.get("/Subtype") not in _DESCENDANT_FONTS:
                 unmapped += 1
             for key, value in node.items():
                 if key not in ("/Parent", "/P", "/Contents", "/ToUnicode"):
                     walk(value)
-        elif isinstance(node, ArrayObject):
+        else:
             for item in node:
                 walk(item)
 
-    for page in reader.pages:
-        walk(page.get("/Resources"))
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            if "/Resources" in page.obj:
+                walk(page.obj["/Resources"])
     return PdfFacts(sorted(found.values(), key=lambda f: f.label), "".join(mapped), unmapped)
 
 
@@ -115,7 +117,7 @@ def _program_name(stream) -> str | None:
     if stream is None:
         return None
     try:
-        font = TTFont(io.BytesIO(stream.get_object().get_data()), lazy=True)
+        font = TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
         return font["name"].getDebugName(6)
     except Exception:  # a font program fontTools cannot read is reported as not bundled
         return None
@@ -138,6 +140,8 @@ def font_problems(fonts: list[EmbeddedFont]) -> list[str]:
 def raw_text(pdf: bytes) -> str:
     """The text layer as a reader extracts it, page by page (pypdf keeps presentation forms;
     pdfium would normalise them away). Slow: the build checks the ToUnicode maps instead."""
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from brochure.config.clinic import Clinic
 from brochure.config.options import BLEED_MM, MM
 from brochure.errors import BrochureError
+
+if TYPE_CHECKING:  # pikepdf is loaded by the press edition only
+    import pikepdf
 
 MARK_GAP_MM = 3.5     # crop marks start here, outside the bleed, so none is printed on the sheet
 MARK_LENGTH_MM = 5.0
@@ -44,6 +46,8 @@ def cmyk_profile(clinic: Clinic) -> Path:
 def finish_for_press(pdf: bytes, fold_positions: tuple = ()) -> bytes:
     """Boxes, marks and colour management. `fold_positions` are fractions of the trim width, the
     same for every page, or one tuple per page (a tri-fold's narrower flap moves its folds)."""
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(pdf)) as document:
         srgb = _srgb_profile(document)
         per_page = bool(fold_positions) and isinstance(fold_positions[0], tuple)
@@ -103,6 +107,8 @@ def _marks(width: float, height: float, folds: tuple[float, ...]) -> bytes:
 
 
 def _srgb_profile(document: pikepdf.Pdf) -> pikepdf.Array:
+    import pikepdf
+
     from brochure.weasy import srgb_profile
 
     stream = document.make_stream(srgb_profile())
@@ -113,6 +119,8 @@ def _srgb_profile(document: pikepdf.Pdf) -> pikepdf.Array:
 def _manage_rgb(node, srgb, seen: set) -> None:
     """DefaultRGB in every resource dictionary: WeasyPrint's DeviceRGB colours become sRGB, which
     PDF/X-4 accepts and the RIP converts to the output intent."""
+    import pikepdf
+
     resources = node.get("/Resources")
     if resources is None or (resources.objgen in seen and resources.objgen != (0, 0)):
         return
@@ -127,6 +135,8 @@ def _manage_rgb(node, srgb, seen: set) -> None:
 
 def press_problems(pdf: bytes) -> list[str]:
     """What a print shop's preflight would reject, read from the file."""
+    import pikepdf
+
     problems = []
     with pikepdf.open(io.BytesIO(pdf)) as document:
         intents = document.Root.get("/OutputIntents", [])

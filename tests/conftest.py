@@ -136,6 +136,28 @@ class SharedBuilds:
                 printed.write_text(result.stdout, encoding="utf-8")
         return folder, printed.read_text(encoding="utf-8")
 
+    def once(self, name: str, make):
+        """`make()`'s value, made by the first worker to ask and read back (pickled) by the others."""
+        import pickle
+
+        path = self.root / f"{name}.pickle"
+        with open(self.root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not path.exists():
+                partial = self.root / f"{name}.part"
+                partial.write_bytes(pickle.dumps(make()))
+                partial.replace(path)
+        return pickle.loads(path.read_bytes())
+
+    def made(self, slug: str, layout: str, edition: str, paper: str, languages: str):
+        """The Leaflet `brochure.make_leaflet` returns for these options, made once per session."""
+        import brochure
+
+        return self.once(f"api-{slug}-{layout}-{edition}-{paper}-{languages.replace(',', '_')}",
+                         lambda: brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper,
+                                                       tuple(languages.split(",")), layout=layout,
+                                                       edition=edition))
+
     def leaflet(self, slug: str, layout: str = "sheet", edition: str = "office", paper: str | None = None,
                 languages: str | None = None) -> Path:
         """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's)."""
@@ -194,10 +216,13 @@ def built(shared_builds) -> Built:
 
 
 @pytest.fixture(scope="session")
-def personal() -> dict[str, bytes]:
-    """PATIENT_AR's and PATIENT_EN's copies (keys: their language), made once per worker."""
-    from brochure.config.clinic import load_clinic
-    from brochure.personal.leaflet import make_personal_leaflet
+def personal(shared_builds) -> dict[str, bytes]:
+    """PATIENT_AR's and PATIENT_EN's copies (keys: their language), made once per session."""
+    def make():
+        from brochure.config.clinic import load_clinic
+        from brochure.personal.leaflet import make_personal_leaflet
 
-    clinic = load_clinic(EXAMPLES / "al-noor")
-    return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}
+        clinic = load_clinic(EXAMPLES / "al-noor")
+        return {p.language: make_personal_leaflet(clinic, p).pdf for p in (PATIENT_AR, PATIENT_EN)}
+
+    return shared_builds.once("personal-copies", make)

@@ -23,17 +23,20 @@ NAME = "عَبْدُ اللّٰهِ مُحَمَّد"
 
 
 @pytest.fixture(scope="module")
-def copies():
+def copies(shared_builds):
     """The first copy of a batch (so compared with WeasyPrint's layout, which must agree), and
-    WeasyPrint's layout of the same patient."""
-    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    patient = Patient("P-0310", NAME, "a@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
-                      None, "مُحَمَّد")
-    first_of_its_batch(clinic, patient, clinic.paper)
-    fast = personal.make_personal_leaflet(clinic, patient).pdf
-    template = personal._copy_template(clinic, clinic.paper, patient.languages)
-    laid_out = personal._laid_out_by_weasyprint(clinic, patient, clinic.paper, template.density).pdf
-    return {"set": fast, "weasyprint": laid_out}
+    WeasyPrint's layout of the same patient; made once a session."""
+    def make():
+        clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+        patient = Patient("P-0310", NAME, "a@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
+                          None, "مُحَمَّد")
+        first_of_its_batch(clinic, patient, clinic.paper)
+        fast = personal.make_personal_leaflet(clinic, patient).pdf
+        template = personal._copy_template(clinic, clinic.paper, patient.languages)
+        laid_out = personal._laid_out_by_weasyprint(clinic, patient, clinic.paper, template.density).pdf
+        return {"set": fast, "weasyprint": laid_out}
+
+    return shared_builds.once("glyph-text-copies", make)
 
 
 def test_a_name_with_marks_keeps_the_fast_path(copies, caplog):

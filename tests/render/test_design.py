@@ -9,7 +9,6 @@ import io
 import pdfplumber
 import pytest
 
-import brochure
 from tests.conftest import EXAMPLES
 from tests.pdftext import pdfium_text
 
@@ -35,14 +34,21 @@ HEADINGS = {"en": ("What is MISS?", "Then and now", "Benefits", "Conditions it c
                    "الحالات التي يمكن علاجها", "من يمكنه الاستفادة؟")}
 
 
+class _Leaflets(dict):
+    """Each build's Leaflet, made when a test first asks for it, once per test session."""
+
+    def __init__(self, builds):
+        super().__init__()
+        self.builds = builds
+
+    def __missing__(self, build):
+        self[build] = self.builds.made(*build)
+        return self[build]
+
+
 @pytest.fixture(scope="module")
-def leaflets():
-    made = {}
-    for slug, layout, edition, paper, langs in BUILDS:
-        clinic = brochure.load_clinic(EXAMPLES / slug)
-        made[slug, layout, edition, paper, langs] = brochure.make_leaflet(
-            clinic, paper, tuple(langs.split(",")), layout=layout, edition=edition)
-    return made
+def leaflets(shared_builds):
+    return _Leaflets(shared_builds)
 
 
 def _ids(build) -> str:

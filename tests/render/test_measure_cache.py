@@ -65,9 +65,17 @@ def test_a_second_build_in_a_new_process_skips_the_measuring_render_and_makes_th
     assert stats == {"hits": 1, "misses": 0}
     assert again == first.pdf
 
+    # a spoilt entry is measured again, to the same PDF
+    [entry] = _entries(cache)
+    entry.write_bytes(b'{"format": 1, "fetched": [], "heigh')
+    leaflet._measured_at.cache_clear()
+    assert make_leaflet(load_clinic(clinic_folder)).pdf == first.pdf
+    assert measure_cache.stats == {"hits": 0, "misses": 2}
+
     monkeypatch.setenv("BROCHURE_NO_CACHE", "1")
     leaflet._measured_at.cache_clear()
     assert make_leaflet(load_clinic(clinic_folder)).pdf == first.pdf
+    assert measure_cache.stats == {"hits": 0, "misses": 2}
 
 
 def test_a_copy_of_a_clinic_folder_elsewhere_uses_the_same_measurement(tmp_path, cache):
@@ -90,72 +98,84 @@ def test_a_logo_replaced_in_place_misses_the_cache(tmp_path, cache):
     assert measure_cache.stats == {"hits": 0, "misses": 2}
 
 
-def test_changed_content_misses_the_cache(tmp_path, cache):
-    clinic_folder = copy_clinic(tmp_path, "harbor-spine")
-    make_leaflet(load_clinic(clinic_folder))
-    toml = clinic_folder / "clinic.toml"
-    text = toml.read_text(encoding="utf-8")
-    toml.write_text(text.replace('en = "Harbor Spine', 'en = "Harbour Spine', 1), encoding="utf-8")
-    assert toml.read_text(encoding="utf-8") != text
-    leaflet._measured_at.cache_clear()
-    make_leaflet(load_clinic(clinic_folder))
-    assert measure_cache.stats == {"hits": 0, "misses": 2}
+def _counted_render(fetched):
+    """A measuring render's result, counting the calls: for the cache's own rules."""
+    calls = []
+
+    def render():
+        calls.append(1)
+        return measure_cache.Measured({"a": 10.5}, {"a": 1.5}, fetched)
+
+    return render, calls
 
 
-def test_a_changed_stylesheet_or_font_changes_the_key(tmp_path, monkeypatch):
-    templates = tmp_path / "templates"
+def test_changed_content_a_stylesheet_or_a_font_misses(tmp_path, cache, monkeypatch):
+    templates, fonts = tmp_path / "templates", tmp_path / "fonts"
     (templates / "css").mkdir(parents=True)
     css = REPO / "templates" / "css" / "leaflet.css"
     (templates / "css" / "leaflet.css").write_bytes(css.read_bytes())
-    monkeypatch.setattr(measure_cache, "templates_dir", lambda: templates)
-    html, folder = "<p>measured</p>", tmp_path / "clinic"
-    key = measure_cache._key(html, folder, (), ("leaflet",), ("a",))
-    assert measure_cache._key(html, folder, (), ("leaflet",), ("a",)) == key
-    (templates / "css" / "leaflet.css").write_bytes(css.read_bytes() + b"\np { margin: 0 }\n")
-    assert measure_cache._key(html, folder, (), ("leaflet",), ("a",)) != key
-
-    fonts = tmp_path / "fonts"
     fonts.mkdir()
     (fonts / "Some.ttf").write_bytes(b"one")
+    monkeypatch.setattr(measure_cache, "templates_dir", lambda: templates)
     monkeypatch.setattr(measure_cache, "fonts_dir", lambda: fonts)
     measure_cache._fixed_inputs.cache_clear()
+    render, calls = _counted_render(())
+    folder = tmp_path / "clinic"
+
+    def measure(html):
+        return measure_cache.measured(html, folder, (), ("leaflet",), ("a",), render)
+
     try:
-        before = measure_cache._key(html, folder, (), ("leaflet",), ("a",))
+        measure("<p>measured</p>")
+        measure("<p>measured</p>")
+        assert len(calls) == 1
+        measure("<p>measured again</p>")  # other content
+        assert len(calls) == 2
+        (templates / "css" / "leaflet.css").write_bytes(css.read_bytes() + b"\np { margin: 0 }\n")
+        measure("<p>measured</p>")
+        assert len(calls) == 3
         (fonts / "Some.ttf").write_bytes(b"two")
-        measure_cache._fixed_inputs.cache_clear()
-        assert measure_cache._key(html, folder, (), ("leaflet",), ("a",)) != before
+        measure_cache._fixed_inputs.cache_clear()  # read once per process
+        measure("<p>measured</p>")
+        assert len(calls) == 4
     finally:
         measure_cache._fixed_inputs.cache_clear()
 
 
 @pytest.mark.parametrize("spoilt", [b"", b"{not json", b'{"format": 1}', b"[1, 2]",
-                                    b'{"format": 1, "fetched": [], "heights": {"x": "tall"}, "leads": {}}'])
+                                    b'{"format": 1, "fetched": [], "heights": {"a": "tall"}, "leads": {}}',
+                                    b'{"format": 1, "fetched": [["clinic:/logo.png", "00"]], '
+                                    b'"heights": {"a": 1.0}, "leads": {"a": 0.0}}'])
 def test_a_spoilt_entry_is_only_a_miss(tmp_path, cache, spoilt):
-    clinic_folder = copy_clinic(tmp_path, "harbor-spine")
-    first = make_leaflet(load_clinic(clinic_folder)).pdf
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"a logo")
+    render, calls = _counted_render((logo,))
+    first = measure_cache.measured("<p>x</p>", tmp_path, (), ("leaflet",), ("a",), render)
     [entry] = _entries(cache)
     entry.write_bytes(spoilt)
-    leaflet._measured_at.cache_clear()
-    assert make_leaflet(load_clinic(clinic_folder)).pdf == first
-    assert measure_cache.stats == {"hits": 0, "misses": 2}
-    json.loads(entry.read_text(encoding="utf-8"))  # written again, whole
+    again = measure_cache.measured("<p>x</p>", tmp_path, (), ("leaflet",), ("a",), render)
+    assert again == first and len(calls) == 2
+    assert json.loads(entry.read_text(encoding="utf-8"))["heights"] == {"a": 10.5}  # written again
+    assert measure_cache.measured("<p>x</p>", tmp_path, (), ("leaflet",), ("a",), render) == first
+    assert len(calls) == 2
 
 
-def test_an_unwritable_cache_folder_only_slows_the_build(tmp_path, monkeypatch):
+def test_an_unwritable_cache_folder_only_measures_every_time(tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("BROCHURE_CACHE_DIR", str(blocked))
-    monkeypatch.setattr(measure_cache, "stats", {"hits": 0, "misses": 0})
-    leaflet._measured_at.cache_clear()
-    assert make_leaflet(load_clinic(copy_clinic(tmp_path, "harbor-spine"))).page_count == 2
-    assert measure_cache.stats == {"hits": 0, "misses": 1}
+    render, calls = _counted_render(())
+    for _ in range(2):
+        assert measure_cache.measured("<p>x</p>", tmp_path, (), ("leaflet",), ("a",), render).heights
+    assert len(calls) == 2
 
 
 def test_with_the_cache_off_nothing_is_written(tmp_path, cache, monkeypatch):
     monkeypatch.setenv("BROCHURE_NO_CACHE", "1")
-    make_leaflet(load_clinic(copy_clinic(tmp_path, "harbor-spine")))
-    assert not cache.exists()
-    assert measure_cache.stats == {"hits": 0, "misses": 0}
+    render, calls = _counted_render(())
+    for _ in range(2):
+        measure_cache.measured("<p>x</p>", tmp_path, (), ("leaflet",), ("a",), render)
+    assert len(calls) == 2 and not cache.exists()
 
 
 def test_no_patient_data_reaches_the_cache(tmp_path, cache):

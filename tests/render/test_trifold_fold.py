@@ -24,11 +24,10 @@ FOLDS = {
 
 
 @pytest.fixture(scope="module")
-def trifolds():
+def trifolds(shared_builds):
     """Office tri-folds (their faint fold guides mark the folds) in both reading orders, of the
-    example with the most to say (an extra section, the longest contact)."""
-    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    return {(paper, langs): brochure.build_leaflet(clinic, paper, tuple(langs.split(",")), layout="trifold")
+    example with the most to say (an extra section, the longest contact); made once a session."""
+    return {(paper, langs): shared_builds.made("al-noor", "trifold", "office", paper, langs).pdf
             for paper, langs in FOLDS}
 
 

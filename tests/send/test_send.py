@@ -46,13 +46,16 @@ def clinic(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def copies(example, tmp_path_factory):
-    """Layla's and Sara's real personalised copies, rendered once; other patients in these tests
-    get the copy of their language (what matters here is the sending)."""
-    path = tmp_path_factory.mktemp("csv") / "patients.csv"
-    path.write_text("\n".join([HEADER, LAYLA, SARA]) + "\n", encoding="utf-8")
-    layla, sara = read_patients(path)
-    return {"ar": personal_pdf(example, layla), "en": personal_pdf(example, sara)}
+def copies(example, tmp_path_factory, shared_builds):
+    """Layla's and Sara's real personalised copies, rendered once a session; other patients in
+    these tests get the copy of their language (what matters here is the sending)."""
+    def make():
+        path = tmp_path_factory.mktemp("csv") / "patients.csv"
+        path.write_text("\n".join([HEADER, LAYLA, SARA]) + "\n", encoding="utf-8")
+        layla, sara = read_patients(path)
+        return {"ar": personal_pdf(example, layla), "en": personal_pdf(example, sara)}
+
+    return shared_builds.once("send-copies", make)
 
 
 def patients_csv(folder, *rows):

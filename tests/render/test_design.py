@@ -69,13 +69,12 @@ def _text(leaflet) -> str:
 def test_title_is_set_between_28_and_36_pt(leaflets, build):
     """Professional leaflets set their title at 28 to 36 pt; the body stays at 12 to 15.5 pt."""
     with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
-        sizes = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
+        chars = [(c["text"], c["size"]) for page in pdf.pages for c in page.chars]
+    sizes = [round(size, 1) for text, size in chars if text.strip()]
     assert 27.99 <= max(sizes) <= 36
     for lang in build[4].split(","):  # each language's title
         script = (lambda c: "\u0621" <= c <= "\u064a") if lang == "ar" else str.isascii
-        with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
-            title = [c["size"] for page in pdf.pages for c in page.chars
-                     if script(c["text"]) and c["text"].isalpha() and c["size"] >= 27.5]
+        title = [size for text, size in chars if script(text) and text.isalpha() and size >= 27.5]
         assert title and all(27.99 <= size <= 36 for size in title), lang
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -76,9 +77,16 @@ def ruler_ticks(width_mm: float, step_mm: float, from_right: bool, scale: float 
              i % every == 0) for i in range(count + 1)]
 
 
+@lru_cache(maxsize=16)
+def _qr_code(url: str):
+    # choosing the mask is most of the time of a leaflet's HTML: once per website and process
+    return segno.make(url, error="m", micro=False)
+
+
+@lru_cache(maxsize=64)
 def qr_svg(url: str, colour: str, title: str = "") -> Markup:
     """The website as a vector QR code (error correction M survives a smudged print)."""
-    code = segno.make(url, error="m", micro=False)
+    code = _qr_code(url)
     out = io.BytesIO()
     code.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
               dark=colour, light=None, border=2, svgclass="qr", lineclass=None,

@@ -328,11 +328,18 @@ def _weasyprint_complaints():
 
 
 @cache
+def stylesheet_source(name: str) -> str:
+    """templates/css/NAME.css as this process parses it (the measurement cache's key holds it)."""
+    return (templates_dir() / "css" / f"{name}.css").read_text(encoding="utf-8")
+
+
+@cache
 def _stylesheet(name: str) -> CSS:
     """templates/css/NAME.css, parsed once: re-parsing it was a fifth of a small render. These
     files hold no url() and no @font-face (those are in the template's head)."""
+    path = templates_dir() / "css" / f"{name}.css"
     with _weasyprint_complaints() as complaints:
-        sheet = CSS(filename=str(templates_dir() / "css" / f"{name}.css"))
+        sheet = CSS(string=stylesheet_source(name), base_url=path.as_uri())
     if complaints:
         raise RuntimeError(f"templates/css/{name}.css: {'; '.join(complaints)}")
     return sheet

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from brochure.assets import fonts_dir, templates_dir
+from brochure.assets import fonts_dir
 from brochure.errors import BrochureError
 
 FORMAT = 1  # raise when an entry's meaning changes
@@ -87,9 +87,17 @@ def _key(html, folder: Path, extra_roots, stylesheets, box_ids) -> str:
                      [str(root).replace(str(folder), _CLINIC) for root in extra_roots]]))
     part(html.replace(here, _CLINIC))
     for name in stylesheets:
-        part((templates_dir() / "css" / f"{name}.css").read_bytes())
+        part(_stylesheet_text(name))
     part(_fixed_inputs())
     return digest.hexdigest()
+
+
+def _stylesheet_text(name: str) -> str:
+    """The stylesheet as this process parsed it, not as the file is now: a live preview keeps its
+    parsed stylesheets while the file is edited, and its measurements must not pass for the edit's."""
+    from brochure.render.html import stylesheet_source
+
+    return stylesheet_source(name)
 
 
 @cache

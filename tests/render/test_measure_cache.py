@@ -116,7 +116,8 @@ def test_changed_content_a_stylesheet_or_a_font_misses(tmp_path, cache, monkeypa
     (templates / "css" / "leaflet.css").write_bytes(css.read_bytes())
     fonts.mkdir()
     (fonts / "Some.ttf").write_bytes(b"one")
-    monkeypatch.setattr(measure_cache, "templates_dir", lambda: templates)
+    monkeypatch.setattr(measure_cache, "_stylesheet_text",
+                        lambda name: (templates / "css" / f"{name}.css").read_text(encoding="utf-8"))
     monkeypatch.setattr(measure_cache, "fonts_dir", lambda: fonts)
     measure_cache._fixed_inputs.cache_clear()
     render, calls = _counted_render(())

@@ -121,6 +121,16 @@ class Typesetter:
             pango.pango_font_metrics_unref(metrics)
         return self._metrics[key]
 
+    def faces(self) -> list:
+        """A Pango font for each bundled face a cover may be set in (every family of the
+        blocks' font stacks, regular and bold)."""
+        families = dict.fromkeys(family for stack in FAMILIES.values() for family in stack.split(","))
+        context = self._for("en").context
+        return [ffi.gc(pango.pango_font_map_load_font(self.font_map, context,
+                                                     _description(family, bold, SIZE_PT["en"])),
+                       gobject.g_object_unref)
+                for family in families for bold in (False, True)]
+
     def lines(self, segments: list[Segment], language: str, width: float,
               fonts: dict[str, _FontUse]) -> list[_Line]:
         """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from

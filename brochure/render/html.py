@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import CSS, HTML
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
-from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
+from brochure.bidi import arabic_digits, direction_of
 from brochure.config.clinic import Clinic
 from brochure.config.content import Topic, interface_words
 from brochure.config.options import BLEED_MM, PAPER
@@ -44,7 +44,7 @@ def _environment() -> Environment:
     )
     env.filters["dir"] = direction_of
     env.filters["arabic_digits"] = arabic_digits
-    env.filters["nb"] = keep_numbers_with_words
+    env.filters["nb"] = typeset.body_text
     env.filters["no_widow"] = typeset.no_widow
     env.globals["section_blocks"] = balance.section_blocks
     env.globals["pair_blocks"] = balance.pair_blocks

@@ -5,12 +5,14 @@ bullet columns as wide as their items ask, a web address kept beside its label w
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from itertools import combinations, pairwise
 
 from markupsafe import Markup, escape
 
 from brochure.assets import fonts_dir
+from brochure.bidi import direction_of, keep_numbers_with_words
 from brochure.render import balance
 
 FONT = {("en", True): "NotoSans-Bold.ttf", ("ar", True): "NotoNaskhArabic-Bold.ttf",
@@ -117,3 +119,23 @@ def contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
     width = width_mm(label, lang, 14 if lang == "ar" else 12) \
         + width_mm(address, "en", 12.5 if lang == "ar" else 12, bold=False)
     return width <= measure[lang] - 1
+
+
+# a Latin word or words (with the digits, dots, hyphens and apostrophes inside them)
+_LATIN = "A-Za-z\u00c0-\u024f"
+_LATIN_RUN = re.compile(f"[{_LATIN}](?:[{_LATIN}0-9.'\u2019 -]*[{_LATIN}0-9])?")
+
+
+def body_text(text: str) -> Markup:
+    """`text` with numbers kept with their words (bidi.keep_numbers_with_words); in Arabic text,
+    each Latin run ("(MISS)") in a span of its own language, which leaflet.css sets at the English
+    text's size (not the Arabic's larger one) and the PDF tags as English."""
+    text = keep_numbers_with_words(text)
+    if direction_of(text) != "rtl":
+        return Markup(escape(text))
+    parts, last = [], 0
+    for run in _LATIN_RUN.finditer(text):
+        parts += [escape(text[last:run.start()]),
+                  Markup('<span lang="en" dir="ltr">{}</span>').format(run.group())]
+        last = run.end()
+    return Markup("").join([*parts, escape(text[last:])])

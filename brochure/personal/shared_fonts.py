@@ -65,7 +65,8 @@ def widen(pdf: pikepdf.Pdf, pango_fonts: Iterable) -> dict[str, SharedFont]:
             continue
         postscript = str(font.BaseFont)[1:].partition("+")[2]
         cid_font = font.DescendantFonts[0]
-        if postscript not in faces or cid_font.get("/CIDToGIDMap") != "/Identity":
+        if (postscript not in faces or cid_font.get("/CIDToGIDMap") != "/Identity"
+                or "/CIDSet" in cid_font.FontDescriptor):  # PDF/A's list of the glyphs held
             continue
         name, pango_font, reachable = faces[postscript]
         if name in seen:  # two programs of one file: leave both as WeasyPrint made them

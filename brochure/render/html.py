@@ -24,6 +24,7 @@ from brochure.pdf.tagging import install as tag_languages
 from brochure.render import balance, figures, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
+from brochure.text_runs import region_of
 from brochure.weasy import BundledFontConfiguration
 
 tag_languages()
@@ -136,6 +137,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},
         "contact_fits": partial(typeset.contact_fits, columns),
         "list_columns": partial(typeset.list_columns, columns),
+        "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
@@ -215,7 +217,6 @@ def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: d
 def _patient_context(patient, languages, clinic: Clinic) -> dict:
     """The personal blocks' rows (personal/cover_text.py, which the set copies mirror)."""
     from brochure.personal.cover_text import fields
-    from brochure.text_runs import region_of
 
     region = region_of(clinic.contact.phone)
     return {"blank": False, "rows": {lang: fields(patient, lang, format_appointment(

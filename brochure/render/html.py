@@ -47,6 +47,7 @@ def _environment() -> Environment:
     env.filters["arabic_digits"] = arabic_digits
     env.filters["nb"] = keep_numbers_with_words
     env.filters["no_widow"] = typeset.no_widow
+    env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["section_blocks"] = balance.section_blocks
     env.globals["pair_blocks"] = balance.pair_blocks
     env.globals["block_starts"] = balance.block_starts
@@ -257,7 +258,7 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
             beside[bar.key] = round(pad, 1)
     return {"width_mm": round(width, 3), "caption": caption, "bars": bars, "inches": inches,
             "centimetres": centimetres, "line": (min(ends), max(ends)), "beside": beside,
-            "bar_side": "right" if from_right else "left", "bar_lang": lang}
+            "bar_side": "right" if from_right else "left", "bar_lang": lang, "from_right": from_right}
 
 
 def _format_date(date, language: str) -> str:

@@ -72,6 +72,15 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
     return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(before, space, second, last)
 
 
+def parenthesis_whole(text: str) -> Markup:
+    """A closing aside in brackets kept on one line ("(print at 100%)", "(اطبع بنسبة ١٠٠٪)"): a
+    bracket's words split over two lines read as two remarks."""
+    head, bracket, aside = text.rpartition(" (")
+    if not bracket or not aside.endswith(")"):
+        return no_widow(text)
+    return Markup('{} <span class="nowrap">({}</span>').format(head, aside)
+
+
 @dataclass(frozen=True)
 class ListColumns:
     """A bullet list in two columns read top to bottom: `first` and `second` side by side, the

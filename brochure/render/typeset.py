@@ -5,6 +5,7 @@ bullet columns as wide as their items ask, a web address kept beside its label w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations, pairwise
@@ -64,12 +65,22 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
     """The last two words kept together: a heading or title never ends on one word alone
     ("(MISS)", "التوغل"), whichever script. A no-wrap span rather than a no-break space, so the
     text itself (bookmarks, the tagged PDF, copy and paste) keeps its ordinary spaces. Text of
-    fewer than `min_words` words is left free to wrap (a bullet item of two long words)."""
+    fewer than `min_words` words is left free to wrap (a bullet item of two long words). A word
+    with a prefix of one or two letters before its hyphen ("X-ray") is never broken there."""
     head, space, last = text.rpartition(" ")
     if not space or len(text.split(" ")) < min_words:
-        return Markup(escape(text))
+        return _short_prefix_whole(text)
     before, space, second = head.rpartition(" ")
-    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(before, space, second, last)
+    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(
+        _short_prefix_whole(before), space, second, last)
+
+
+_SHORT_PREFIX = re.compile(r"(?<![\w-])\w{1,2}-\w+")
+
+
+def _short_prefix_whole(text: str) -> Markup:
+    """"X-" alone at a line's end reads as a letter, not the start of "X-ray"."""
+    return Markup(_SHORT_PREFIX.sub(lambda m: f'<span class="nowrap">{m.group()}</span>', str(escape(text))))
 
 
 def parenthesis_whole(text: str) -> Markup:

@@ -1,0 +1,60 @@
+"""No word left alone on a line where the renders showed one, read back line by line from real
+leaflets: the last word of a clinic's name ("والأعصاب" under dar-al-shifa's long Arabic name),
+of a figure's bar label ("أو أكثر" beside its bar), and a word broken after a short prefix and its
+hyphen ("X-" at a line's end, "ray)" on the next). Paragraphs keep their last two words too
+("or / more." closed the English "Then and now")."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2 as pdfium
+import pytest
+
+import brochure
+from tests.conftest import EXAMPLES
+from tests.pdftext import arabic_letters
+
+BUILDS = [
+    ("dar-al-shifa", "sheet", "office", "a4", "ar,en"),
+    ("dar-al-shifa", "trifold", "office", "letter", "ar,en"),
+    ("al-noor", "sheet", "office", "letter", "ar,en"),
+    ("al-noor", "sheet", "screen", "letter", "en"),
+]
+
+
+@pytest.fixture(scope="module")
+def lines():
+    made = {}
+    for slug, layout, edition, paper, langs in BUILDS:
+        clinic = brochure.load_clinic(EXAMPLES / slug)
+        leaflet = brochure.make_leaflet(clinic, paper, tuple(langs.split(",")), layout=layout,
+                                        edition=edition)
+        document = pdfium.PdfDocument(leaflet.pdf)
+        try:
+            text = "\n".join(page.get_textpage().get_text_range() for page in document)
+        finally:
+            document.close()
+        made[slug, layout, edition, paper, langs] = [line.strip() for line in text.splitlines()]
+    return made
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
+
+
+def _ids(build) -> str:
+    return "-".join(build)
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_clinic_name_and_bar_labels_never_end_on_one_word(lines, build):
+    clinic = brochure.load_clinic(EXAMPLES / build[0])
+    last_words = {clinic.name.ar.split()[-1], clinic.name.en.split()[-1], "أكثر", "more"}
+    alone = [line for line in lines[build] if any(_letters(line) == _letters(word) for word in last_words)]
+    assert not alone
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_no_line_ends_on_a_short_prefix_and_its_hyphen(lines, build):
+    assert not [line for line in lines[build] if re.search(r"(?<![\w-])\w{1,2}-$", line)]

@@ -75,7 +75,7 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
         _short_prefix_whole(before), space, second, last)
 
 
-_SHORT_PREFIX = re.compile(r"(?<![\w-])\w{1,2}-\w+")
+_SHORT_PREFIX = re.compile(r"(?<![\w-])[^\W\d_]{1,2}-[^\W\d_]\w*")
 
 
 def _short_prefix_whole(text: str) -> Markup:

@@ -4,13 +4,12 @@ that does wrap (a clinic's long item) never leaves its last word alone on a line
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 
 import brochure
 from brochure.config.content import load_topic
 from tests.conftest import EXAMPLES
-from tests.pdftext import arabic_letters
+from tests.pdftext import example_lines, letters_of
 
 # every layout, both papers and reading orders, the narrow tri-fold panels and the harbor-spine
 # Letter bilingual-pages sheet where "فترات الإقامة في / المستشفى" wrapped beside empty space
@@ -28,24 +27,8 @@ BUILDS = [
 
 @pytest.fixture(scope="module")
 def lines():
-    """Each build's text lines, each as its letters and digits (pdfium breaks an item's lines
-    apart; it moves spaces, punctuation and Arabic vowel marks about, which are left out)."""
-    made = {}
-    for slug, layout, edition, paper, langs in BUILDS:
-        clinic = brochure.load_clinic(EXAMPLES / slug)
-        leaflet = brochure.make_leaflet(clinic, paper, tuple(langs.split(",")), layout=layout,
-                                        edition=edition)
-        document = pdfium.PdfDocument(leaflet.pdf)
-        try:
-            text = "\n".join(page.get_textpage().get_text_range() for page in document)
-        finally:
-            document.close()
-        made[slug, layout, edition, paper, langs] = [_letters(line) for line in text.splitlines()]
-    return made
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
+    """Each build's text lines as their letters and digits (tests/pdftext.py letters_of)."""
+    return {build: [letters_of(line) for line in example_lines(*build)] for build in BUILDS}
 
 
 def _items(slug: str, langs: str) -> list[list[str]]:
@@ -67,7 +50,7 @@ def test_short_bullet_items_are_never_wrapped(lines, build):
                    for lang in ("en", "ar") for item in section[lang].items}
     for words in _items(build[0], build[4]):
         if tuple(words) in topic_items:
-            item = _letters("".join(words))
+            item = letters_of("".join(words))
             assert any(item in line for line in lines[build]), " ".join(words)
 
 
@@ -75,13 +58,13 @@ def test_short_bullet_items_are_never_wrapped(lines, build):
 def test_a_wrapped_bullet_item_never_ends_on_one_word(lines, build):
     wrapped = 0
     for words in _items(build[0], build[4]):
-        item = _letters("".join(words))
+        item = letters_of("".join(words))
         if any(item in line for line in lines[build]):
             continue  # on one line
         wrapped += 1
         # the item's last line: the longest run of its last words that makes a whole line
         last = max((count for count in range(1, len(words))
-                    if _letters("".join(words[-count:])) in lines[build]), default=0)
+                    if letters_of("".join(words[-count:])) in lines[build]), default=0)
         assert last != 1, " ".join(words)
         assert last, f"{' '.join(words)!r} is not laid out as whole lines"
     if build[0] == "al-noor":  # its own section has items long enough to wrap: the test sees them

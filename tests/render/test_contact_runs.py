@@ -4,12 +4,11 @@ or its "to" (al-noor's Arabic hours left "٢٠:٠٠" alone on a line), no time s
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 
 import brochure
 from tests.conftest import EXAMPLES
-from tests.pdftext import arabic_letters
+from tests.pdftext import example_lines, letters_of
 
 # each layout's contact block (the tri-fold's is on its back panel), both orders, one language
 BUILDS = [
@@ -26,26 +25,9 @@ HOURS = {"al-noor": {"en": "Thursday, 8:00 to 20:00", "ar": "الخميس، ٨:�
          "harbor-spine": {"en": "Friday, 8 am to 5 pm", "ar": "من ٨ صباحًا حتى ٥ مساءً"}}
 
 
-def _letters(text: str) -> str:
-    """Letters and digits (an Arabic-Indic digit run as "#"): pdfium moves spaces, punctuation and
-    vowel marks about and reverses digit runs in right-to-left lines (tests/pdftext.py)."""
-    return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
-
-
 @pytest.fixture(scope="module")
 def lines():
-    made = {}
-    for slug, layout, edition, paper, langs in BUILDS:
-        clinic = brochure.load_clinic(EXAMPLES / slug)
-        leaflet = brochure.make_leaflet(clinic, paper, tuple(langs.split(",")), layout=layout,
-                                        edition=edition)
-        document = pdfium.PdfDocument(leaflet.pdf)
-        try:
-            text = "\n".join(page.get_textpage().get_text_range() for page in document)
-        finally:
-            document.close()
-        made[slug, layout, edition, paper, langs] = [_letters(line) for line in text.splitlines()]
-    return made
+    return {build: [letters_of(line) for line in example_lines(*build)] for build in BUILDS}
 
 
 def _ids(build) -> str:
@@ -55,7 +37,7 @@ def _ids(build) -> str:
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)
 def test_opening_hours_keep_their_time_range_whole_with_the_word_before_it(lines, build):
     for lang in build[4].split(","):
-        phrase = _letters(HOURS[build[0]][lang])
+        phrase = letters_of(HOURS[build[0]][lang])
         assert any(phrase in line for line in lines[build]), (lang, HOURS[build[0]][lang])
 
 
@@ -66,5 +48,5 @@ def test_phone_email_and_website_are_each_on_one_line(lines, build):
     for run in (contact.phone, contact.email, website):
         # pdfium gives the space-separated parts of a left-to-right run in a right-to-left line
         # last first ("4567 123 4 +971"): their order on the page is test_layout's
-        parts = [_letters(part) for part in run.split()]
+        parts = [letters_of(part) for part in run.split()]
         assert any(all(part in line for part in parts) for line in lines[build]), run

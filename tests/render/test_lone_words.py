@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 
-import pypdfium2 as pdfium
 import pytest
 
 import brochure
 from tests.conftest import EXAMPLES
-from tests.pdftext import arabic_letters
+from tests.pdftext import example_lines, letters_of
 
 BUILDS = [
     ("dar-al-shifa", "sheet", "office", "a4", "ar,en"),
@@ -24,22 +23,7 @@ BUILDS = [
 
 @pytest.fixture(scope="module")
 def lines():
-    made = {}
-    for slug, layout, edition, paper, langs in BUILDS:
-        clinic = brochure.load_clinic(EXAMPLES / slug)
-        leaflet = brochure.make_leaflet(clinic, paper, tuple(langs.split(",")), layout=layout,
-                                        edition=edition)
-        document = pdfium.PdfDocument(leaflet.pdf)
-        try:
-            text = "\n".join(page.get_textpage().get_text_range() for page in document)
-        finally:
-            document.close()
-        made[slug, layout, edition, paper, langs] = [line.strip() for line in text.splitlines()]
-    return made
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
+    return {build: [line.strip() for line in example_lines(*build)] for build in BUILDS}
 
 
 def _ids(build) -> str:
@@ -52,7 +36,7 @@ def test_clinic_name_and_bar_labels_never_end_on_one_word(lines, build):
     # (an English paragraph may still end on "more.": paragraphs are left to WeasyPrint, whose
     # line breaking goes wrong before a no-wrap span at a paragraph's end)
     last_words = {clinic.name.ar.split()[-1], clinic.name.en.split()[-1], "أكثر"}
-    alone = [line for line in lines[build] if any(_letters(line) == _letters(word) for word in last_words)]
+    alone = {letters_of(word) for word in last_words} & {letters_of(line) for line in lines[build]}
     assert not alone
 
 

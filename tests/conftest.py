@@ -168,6 +168,19 @@ class SharedBuilds:
         return path
 
 
+class Lazy(dict):
+    """`make(key)` for each key a test asks for, once: a module's builds made as its tests need
+    them (shared by the workers through SharedBuilds), not all of them before the first test."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = self.make(key)
+        return self[key]
+
+
 @pytest.fixture(scope="session")
 def shared_builds(tmp_path_factory, request) -> SharedBuilds:
     """The session's shared builds, in the temporary folder all xdist workers of this run share

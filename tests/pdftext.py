@@ -134,11 +134,7 @@ def letters_of(text: str) -> str:
     return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
 
 
-def example_lines(slug: str, layout: str, edition: str, paper: str, languages: str) -> list[str]:
-    """An example clinic's leaflet, built in-process, read back as text lines."""
-    import brochure
-    from tests.conftest import EXAMPLES
-
-    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper,
-                                    tuple(languages.split(",")), layout=layout, edition=edition)
-    return pdfium_lines(leaflet.pdf)
+def example_lines(shared_builds, slug: str, layout: str, edition: str, paper: str,
+                  languages: str) -> list[str]:
+    """An example clinic's leaflet, built through the API once a session, read back as text lines."""
+    return pdfium_lines(shared_builds.made(slug, layout, edition, paper, languages).pdf)

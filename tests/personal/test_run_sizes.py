@@ -33,20 +33,24 @@ def _latin(char: dict) -> bool:
 
 
 @pytest.fixture(scope="module", params=["ar", "en"], ids=["arabic-first", "english-first"])
-def copies(request):
+def copies(request, shared_builds):
     """The set copy (the first of its batch: compared with WeasyPrint's, which must agree) and
-    WeasyPrint's layout of the same patient, with the cards' boxes on page 1 (pt from the top)."""
-    clinic = brochure.load_clinic(EXAMPLES / "al-noor")
-    language = request.param
-    patient = Patient("P-0320", NAMES[language], "p@example.com", language,
-                      dt.datetime(2026, 12, 8, 10, 30), "Dr. Omar Haddad", NOTES[language])
-    first_of_its_batch(clinic, patient, clinic.paper)
-    template = personal._copy_template(clinic, clinic.paper, patient.languages)
-    cards = {slot.language: (slot.top, slot.top + slot.height) for slot in template.cover.slots}
-    made = {"set": personal.make_personal_leaflet(clinic, patient).pdf,
-            "weasyprint": personal._laid_out_by_weasyprint(clinic, patient, clinic.paper,
-                                                           template.density).pdf}
-    return made, cards
+    WeasyPrint's layout of the same patient, with the cards' boxes on page 1 (pt from the top);
+    made once a session."""
+    def make():
+        clinic = brochure.load_clinic(EXAMPLES / "al-noor")
+        language = request.param
+        patient = Patient("P-0320", NAMES[language], "p@example.com", language,
+                          dt.datetime(2026, 12, 8, 10, 30), "Dr. Omar Haddad", NOTES[language])
+        first_of_its_batch(clinic, patient, clinic.paper)
+        template = personal._copy_template(clinic, clinic.paper, patient.languages)
+        cards = {slot.language: (slot.top, slot.top + slot.height) for slot in template.cover.slots}
+        made = {"set": personal.make_personal_leaflet(clinic, patient).pdf,
+                "weasyprint": personal._laid_out_by_weasyprint(clinic, patient, clinic.paper,
+                                                               template.density).pdf}
+        return made, cards
+
+    return shared_builds.once(f"run-sizes-{request.param}", make)
 
 
 def _sizes(chars, script) -> dict[str, set[float]]:

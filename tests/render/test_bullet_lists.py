@@ -8,7 +8,7 @@ import pytest
 
 import brochure
 from brochure.config.content import load_topic
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import example_lines, letters_of
 
 # every layout, both papers and reading orders, the narrow tri-fold panels and the harbor-spine
@@ -26,9 +26,9 @@ BUILDS = [
 
 
 @pytest.fixture(scope="module")
-def lines():
+def lines(shared_builds):
     """Each build's text lines as their letters and digits (tests/pdftext.py letters_of)."""
-    return {build: [letters_of(line) for line in example_lines(*build)] for build in BUILDS}
+    return Lazy(lambda build: [letters_of(line) for line in example_lines(shared_builds, *build)])
 
 
 def _items(slug: str, langs: str) -> list[list[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import brochure
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import example_lines, letters_of
 
 # each layout's contact block (the tri-fold's is on its back panel), both orders, one language
@@ -26,8 +26,8 @@ HOURS = {"al-noor": {"en": "Thursday, 8:00 to 20:00", "ar": "الخميس، ٨:�
 
 
 @pytest.fixture(scope="module")
-def lines():
-    return {build: [letters_of(line) for line in example_lines(*build)] for build in BUILDS}
+def lines(shared_builds):
+    return Lazy(lambda build: [letters_of(line) for line in example_lines(shared_builds, *build)])
 
 
 def _ids(build) -> str:

@@ -9,7 +9,7 @@ import io
 import pdfplumber
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import pdfium_text
 
 # (clinic, layout, edition, paper, languages): every layout and language mix, on clinics that fit
@@ -36,21 +36,10 @@ HEADINGS = {"en": ("What is MISS?", "Then and now", "Benefits", "Conditions it c
                    "الحالات التي يمكن علاجها", "من يمكنه الاستفادة؟")}
 
 
-class _Leaflets(dict):
-    """Each build's Leaflet, made when a test first asks for it, once per test session."""
-
-    def __init__(self, builds):
-        super().__init__()
-        self.builds = builds
-
-    def __missing__(self, build):
-        self[build] = self.builds.made(*build)
-        return self[build]
-
-
 @pytest.fixture(scope="module")
 def leaflets(shared_builds):
-    return _Leaflets(shared_builds)
+    """Each build's Leaflet, made when a test first asks for it, once per test session."""
+    return Lazy(lambda build: shared_builds.made(*build))
 
 
 def _ids(build) -> str:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 import brochure
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import example_lines, letters_of
 
 BUILDS = [
@@ -22,8 +22,8 @@ BUILDS = [
 
 
 @pytest.fixture(scope="module")
-def lines():
-    return {build: [line.strip() for line in example_lines(*build)] for build in BUILDS}
+def lines(shared_builds):
+    return Lazy(lambda build: [line.strip() for line in example_lines(shared_builds, *build)])
 
 
 def _ids(build) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from brochure.bidi import direction_of
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
 from brochure.config.content import load_topic
 from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAGES, PAPER, PAPERS, SCREEN_PAGES
@@ -67,7 +69,7 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
         raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout, languages,
                                                rendered.page_count))
     if rendered.overflows:
-        raise BrochureError([Problem(where, "", f"text overflows: {o}") for o in rendered.overflows])
+        raise BrochureError([_overflow_problem(clinic, where, o) for o in rendered.overflows])
     facts = pdfcheck.inspect_pdf(rendered.pdf)
     problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
     if pdfcheck.presentation_form_count(facts.mapped_text):
@@ -280,6 +282,18 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
         return ()
     return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
             f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
+
+
+def _overflow_problem(clinic: Clinic, where: str, overflow: str) -> Problem:
+    """Text wider than its column, blamed on the file it came from: a clinic's own section is
+    named by its file and language, everything else by clinic.toml."""
+    for section in clinic.extra_sections:
+        found = re.search(rf", {re.escape(section.id)}(?:-(en|ar))?(?:-\d+)?: (.*)", overflow)
+        if found:
+            # a bilingual row names no language: the overflowing text's own direction does
+            lang = found.group(1) or ("ar" if direction_of(found.group(2)) == "rtl" else "en")
+            return Problem(display_path(section.source), f"section.{lang}", f"text overflows: {overflow}")
+    return Problem(where, "", f"text overflows: {overflow}")
 
 
 def _overflow_problems(where: str, section_pages: dict[str, int], paper: str, layout: str,

@@ -73,3 +73,19 @@ def test_one_language_per_side_fits_the_clinics_letter_paper(tmp_path):
                      "--layout", "bilingual-pages")
     assert result.returncode == 0, result.stderr
     assert "bilingual-pages-letter-en-ar-office.pdf  2 pages" in result.stdout
+
+
+def test_a_word_too_wide_for_its_column_in_a_clinic_section_names_that_section_file(tmp_path):
+    # a 40-letter Arabic "word" passes the section file's length limits but fits no column: the
+    # error sends staff to the file they wrote, not to clinic.toml
+    folder = copy_clinic(tmp_path, "al-noor", "x")
+    (folder / "sections").mkdir(exist_ok=True)
+    (folder / "sections" / "our-team.toml").write_text(LONG_SECTION.format(
+        english='"Our surgeons care for you."', arabic='"' + "بسم" * 40 + '"'), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--clinic", "x", "--clinics-dir", tmp_path / "clinics", "--out", out)
+    assert result.returncode == 2, result.stdout
+    line = next(line for line in result.stderr.splitlines() if "wider than its column" in line)
+    assert "x/sections/our-team.toml: section.ar: text overflows" in line, line
+    assert "clinic.toml" not in line
+    assert not out.exists()

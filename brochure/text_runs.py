@@ -28,6 +28,23 @@ _PATTERN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
     ("time", _TIME), ("date", _DATE), ("code", _CODE))))
 
 
+# a time range, in either script: "8:00 to 20:00", "9-5 pm", "٨:٠٠ حتى ٢٠:٠٠", "من ٨ صباحًا حتى ٥ مساءً";
+# each end a time of day (with minutes or a word for the half of the day) or a bare hour
+_HOUR = r"\d{1,2}(?::\d{2})?"
+_DAY_HALF = r"(?:[aApP]\.?[mM]\.?|صباحًا|صباحا|مساءً|مساء|ظهرًا|ظهرا|ص|م)(?!\w)"
+_TIME_OF_DAY = rf"(?:\d{{1,2}}:\d{{2}}(?:[\s\u00a0]?{_DAY_HALF})?|\d{{1,2}}[\s\u00a0]?{_DAY_HALF})"
+_TIME_RANGE = re.compile(
+    rf"(?<![\w:])(?:{_TIME_OF_DAY}|{_HOUR})[\s\u00a0]*(?:-|\u2013|\u2014|to|until|till|حتى|إلى|الى)"
+    rf"[\s\u00a0]*{_TIME_OF_DAY}")
+
+
+def time_ranges(text: str) -> list[tuple[int, int]]:
+    """Where `text` gives a time range ("8:00 to 20:00", "٨ صباحًا حتى ٥ مساءً"): start and end
+    offsets. A range broken at its dash or its "to" reads as two times; it is kept whole, in the
+    direction of the text around it (its joining word is in that text's language)."""
+    return [match.span() for match in _TIME_RANGE.finditer(text)]
+
+
 @dataclass(frozen=True)
 class Run:
     """A piece of typed text: `kind` is "" for ordinary text, else what is kept whole."""

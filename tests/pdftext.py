@@ -116,3 +116,29 @@ def structure(path_or_bytes):
                 walk(kid, language)
         walk(pdf.Root.StructTreeRoot.K[0], str(pdf.Root.get("/Lang", "")))
     return found
+
+
+def pdfium_lines(pdf: bytes) -> list[str]:
+    """Every page's text lines as pdfium extracts them: each line of a wrapped paragraph, list
+    item or contact line on its own, side-by-side columns on lines of their own or together."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document).splitlines()
+    finally:
+        document.close()
+
+
+def letters_of(text: str) -> str:
+    """Letters and digits only, an Arabic-Indic digit run as "#" (arabic_letters): what is left
+    when pdfium has moved spaces, punctuation and vowel marks about."""
+    return "".join(c for c in arabic_letters(text) if c.isalnum() or c == "#")
+
+
+def example_lines(slug: str, layout: str, edition: str, paper: str, languages: str) -> list[str]:
+    """An example clinic's leaflet, built in-process, read back as text lines."""
+    import brochure
+    from tests.conftest import EXAMPLES
+
+    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper,
+                                    tuple(languages.split(",")), layout=layout, edition=edition)
+    return pdfium_lines(leaflet.pdf)

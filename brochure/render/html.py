@@ -24,6 +24,7 @@ from brochure.pdf.tagging import install as tag_languages
 from brochure.render import balance, figures, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
+from brochure.text_runs import region_of
 from brochure.weasy import BundledFontConfiguration
 
 tag_languages()
@@ -46,6 +47,7 @@ def _environment() -> Environment:
     env.filters["arabic_digits"] = arabic_digits
     env.filters["nb"] = keep_numbers_with_words
     env.filters["no_widow"] = typeset.no_widow
+    env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["section_blocks"] = balance.section_blocks
     env.globals["pair_blocks"] = balance.pair_blocks
     env.globals["block_starts"] = balance.block_starts
@@ -136,6 +138,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},
         "contact_fits": partial(typeset.contact_fits, columns),
         "list_columns": partial(typeset.list_columns, columns),
+        "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,
         "version_line": {
             lang: getattr(words["version"], lang).format(
@@ -215,7 +218,6 @@ def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: d
 def _patient_context(patient, languages, clinic: Clinic) -> dict:
     """The personal blocks' rows (personal/cover_text.py, which the set copies mirror)."""
     from brochure.personal.cover_text import fields
-    from brochure.text_runs import region_of
 
     region = region_of(clinic.contact.phone)
     return {"blank": False, "rows": {lang: fields(patient, lang, format_appointment(
@@ -256,7 +258,7 @@ def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tu
             beside[bar.key] = round(pad, 1)
     return {"width_mm": round(width, 3), "caption": caption, "bars": bars, "inches": inches,
             "centimetres": centimetres, "line": (min(ends), max(ends)), "beside": beside,
-            "bar_side": "right" if from_right else "left", "bar_lang": lang}
+            "bar_side": "right" if from_right else "left", "bar_lang": lang, "from_right": from_right}
 
 
 def _format_date(date, language: str) -> str:

@@ -5,12 +5,15 @@ bullet columns as wide as their items ask, a web address kept beside its label w
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
 from itertools import combinations, pairwise
 
 from markupsafe import Markup, escape
 
 from brochure.assets import fonts_dir
+from brochure.bidi import keep_numbers_with_words
 from brochure.render import balance
 
 FONT = {("en", True): "NotoSans-Bold.ttf", ("ar", True): "NotoNaskhArabic-Bold.ttf",
@@ -58,36 +61,113 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
     return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in best[1])
 
 
-def no_widow(text: str) -> Markup:
+def no_widow(text: str, min_words: int = 2) -> Markup:
     """The last two words kept together: a heading or title never ends on one word alone
     ("(MISS)", "التوغل"), whichever script. A no-wrap span rather than a no-break space, so the
-    text itself (bookmarks, the tagged PDF, copy and paste) keeps its ordinary spaces."""
+    text itself (bookmarks, the tagged PDF, copy and paste) keeps its ordinary spaces. Text of
+    fewer than `min_words` words is left free to wrap (a bullet item of two long words). A word
+    with a prefix of one or two letters before its hyphen ("X-ray") is never broken there."""
     head, space, last = text.rpartition(" ")
-    if not space:
-        return Markup(escape(text))
+    if not space or len(text.split(" ")) < min_words:
+        return _short_prefix_whole(text)
     before, space, second = head.rpartition(" ")
-    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(before, space, second, last)
+    return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(
+        _short_prefix_whole(before), space, second, last)
 
 
-def list_columns(measure: dict, items: list[str], lang: str) -> int | None:
-    """Five or more short items in two columns (the first half in the first), or None for one.
-    Each column as wide as its longest item needs (the dot's 5 mm included, 4 % between them);
-    when both do not fit the narrowest column the section can land in, the first gives way
-    (down to 40 %) so that it is the longer items that wrap, never short ones beside empty space.
-    When even that does not fit, the second gives way instead (down to 40 %): its longest item
-    wraps beside a first column that is full, which still takes fewer lines than one column.
-    Returns the first column's share of the width in percent."""
-    half = (len(items) + 1) // 2
+_SHORT_PREFIX = re.compile(r"(?<![\w-])[^\W\d_]{1,2}-[^\W\d_]\w*")
+
+
+def _short_prefix_whole(text: str) -> Markup:
+    """"X-" alone at a line's end reads as a letter, not the start of "X-ray"."""
+    return Markup(_SHORT_PREFIX.sub(lambda m: f'<span class="nowrap">{m.group()}</span>', str(escape(text))))
+
+
+def parenthesis_whole(text: str) -> Markup:
+    """A closing aside in brackets kept on one line ("(print at 100%)", "(اطبع بنسبة ١٠٠٪)"): a
+    bracket's words split over two lines read as two remarks."""
+    head, bracket, aside = text.rpartition(" (")
+    if not bracket or not aside.endswith(")"):
+        return no_widow(text)
+    return Markup('{} <span class="nowrap">({}</span>').format(head, aside)
+
+
+@dataclass(frozen=True)
+class ListColumns:
+    """A bullet list in two columns read top to bottom: `first` and `second` side by side, the
+    first `first_share` % of the width; `head` and `tail` items, too long for a column, across
+    the whole width above and below them."""
+
+    head: tuple[str, ...]
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    tail: tuple[str, ...]
+    first_share: int
+
+
+def list_columns(measure: dict, items: list[str], lang: str) -> ListColumns | None:
+    """Five or more short items in two columns, or None for one column. Two columns only where
+    every item in them fits its column on one line, each column as wide as its longest item needs
+    (the dot's 5 mm included) in the narrowest column the section can land in, COLUMN_GAP %
+    apart: an item wrapping beside a column of short ones leaves empty space beside it ("فترات
+    الإقامة في / المستشفى"). An item too long for that at the start or the end of the list is set
+    across the width instead (reading order kept); the fewest such, else one column."""
     if len(items) < 5 or max(map(len, items)) > 34:
         return None
     size = 14 if lang == "ar" else 12
-    need = [100 * (max(width_mm(item, lang, size, bold=False) for item in column) + 6)
-            / measure[lang] for column in (items[:half], items[half:])]
-    if sum(need) <= 96:
-        return round(96 * need[0] / sum(need))
-    if 96 - need[1] >= 40:
-        return round(96 - need[1])
-    return round(need[0]) if 96 - need[0] >= 40 else None
+    need = [100 * (width_mm(item, lang, size, bold=False) + DOT_MM + SLACK_MM) / measure[lang]
+            for item in items]
+    room = 100 - COLUMN_GAP
+    count = len(items)
+    for spanning in range(count - 3):
+        for head in range(spanning + 1):
+            tail = count - (spanning - head)
+            half = head + (tail - head + 1) // 2
+            widths = (max(need[head:half]), max(need[half:tail]))
+            if sum(widths) <= room:
+                return ListColumns(tuple(items[:head]), tuple(items[head:half]), tuple(items[half:tail]),
+                                   tuple(items[tail:]), round(room * widths[0] / sum(widths)))
+    return None
+
+
+# a two-column list: 3 % between the columns (leaflet.css), each item's dot and its space 5 mm,
+# and half a millimetre for rounding (the items do not wrap there: a hair over runs into the gap)
+COLUMN_GAP, DOT_MM, SLACK_MM = 3, 5.0, 0.5
+
+
+def kept_whole(text: str, region: str | None = None) -> Markup:
+    """A contact line's text (an address, opening hours) with what must stay whole in no-wrap
+    spans: a time range ("٨:٠٠ حتى ٢٠:٠٠", never "٨:٠٠ حتى" and "٢٠:٠٠" on two lines) or a time,
+    each with the word before it, so no time stands alone on a line; phone numbers, email and web
+    addresses and codes (text_runs) also set left to right. Numbers keep the word after them
+    (bidi.keep_numbers_with_words)."""
+    from brochure.text_runs import runs, time_ranges
+
+    spans, at = [], 0
+    for run in runs(text, region):
+        if run.whole:
+            spans.append((at, at + len(run.text), run.kind))
+        at += len(run.text)
+    spans += [(start, end, "time") for start, end in time_ranges(text)]
+    kept: list[list] = []
+    for start, end, kind in sorted(spans):
+        if kind == "time":  # with the word before it
+            start = len(text[:start].rstrip(" \u00a0").rpartition(" ")[0])
+            start += start > 0
+        if kept and start < kept[-1][1]:  # overlaps the one before: one run
+            kept[-1][1] = max(kept[-1][1], end)
+            kept[-1][2] = kept[-1][2] if kept[-1][2] == "time" else kind
+            continue
+        kept.append([start, end, kind])
+    text = keep_numbers_with_words(text)
+    pieces, at = [], 0
+    for start, end, kind in kept:
+        pieces.append(escape(text[at:start]))
+        ltr = Markup(' dir="ltr"') if kind in ("phone", "email", "url", "code") else ""
+        pieces.append(Markup('<span class="nowrap"{}>{}</span>').format(ltr, text[start:end]))
+        at = end
+    pieces.append(escape(text[at:]))
+    return Markup("").join(pieces)
 
 
 TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css

@@ -27,8 +27,10 @@ BUILDS = [
     ("al-noor", "trifold", "press", "letter", "en,ar"),
     ("harbor-spine", "bilingual-pages", "office", "letter", "en,ar"),
 ]
-UNITS = {"en": "Inches above the line, centimetres below", "ar": "البوصات فوق الخط، والسنتيمترات تحته"}
-KEY = {"en": ("shortest", "up to the longest", "or more"), "ar": ("الأقصر", "حتى الأطول", "أو أكثر")}
+UNITS = {"en": "Inches above the line, centimetres below", "ar": "الأرقام فوق الخط بالبوصة، وتحته بالسنتيمتر"}
+# each scale's unit at the ruler's zero, in the leaflet's leading language
+RULER_UNITS = {"en": ("in", "cm"), "ar": ("بوصة", "سم")}
+KEY = {"en": ("shortest", "up to the longest", "or more"), "ar": ("أدنى طول", "حتى أقصى طول", "أو أكثر")}
 HEADINGS = {"en": ("What is MISS?", "Then and now", "Benefits", "Conditions it can treat",
                    "Who can benefit?"),
             "ar": ("ما هي جراحة العمود الفقري طفيفة التوغل؟", "بين الأمس واليوم", "الفوائد",
@@ -84,6 +86,24 @@ def test_figure_names_the_units_of_both_scales_and_its_shades_in_each_language(l
         numbers = {c["text"] for page in pdf.pages for c in page.chars if c["size"] < 12}
     # both scales are numbered: inches up to 3 at least, centimetres to 7 at least
     assert {"3", "7"} <= numbers or {"٣", "٧"} <= numbers
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_ruler_names_its_units_at_zero_in_the_leading_language(leaflets, build):
+    """Where the 0s would be, "in" above the line and "cm" below (بوصة, سم when Arabic leads).
+    pdfplumber gives a line's letters left to right, so an Arabic word comes out reversed."""
+    leading = build[4].split(",")[0]
+    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+        small = [c for page in pdf.pages for c in page.chars if c["size"] <= 9.5 and c["text"].strip()]
+    lines = {}
+    for char in small:  # the units are the only bold text this small
+        if "Bold" in char["fontname"]:
+            lines.setdefault(round(char["top"]), []).append(char)
+    words = {_letters("".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])))
+             for line in lines.values()}
+    for unit in RULER_UNITS[leading]:
+        expected = _letters(unit)
+        assert expected in words or expected[::-1] in words, (unit, words)
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)

@@ -1,0 +1,45 @@
+"""No word left alone on a line where the renders showed one, read back line by line from real
+leaflets: the last word of a clinic's name ("والأعصاب" under dar-al-shifa's long Arabic name),
+of a figure's bar label ("أو أكثر" beside its bar), and a word broken after a short prefix and its
+hyphen ("X-" at a line's end, "ray)" on the next)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import brochure
+from tests.conftest import EXAMPLES
+from tests.pdftext import example_lines, letters_of
+
+BUILDS = [
+    ("dar-al-shifa", "sheet", "office", "a4", "ar,en"),
+    ("dar-al-shifa", "trifold", "office", "letter", "ar,en"),
+    ("al-noor", "sheet", "office", "letter", "ar,en"),
+    ("al-noor", "sheet", "screen", "letter", "en"),
+]
+
+
+@pytest.fixture(scope="module")
+def lines():
+    return {build: [line.strip() for line in example_lines(*build)] for build in BUILDS}
+
+
+def _ids(build) -> str:
+    return "-".join(build)
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_clinic_name_and_bar_labels_never_end_on_one_word(lines, build):
+    clinic = brochure.load_clinic(EXAMPLES / build[0])
+    # (an English paragraph may still end on "more.": paragraphs are left to WeasyPrint, whose
+    # line breaking goes wrong before a no-wrap span at a paragraph's end)
+    last_words = {clinic.name.ar.split()[-1], clinic.name.en.split()[-1], "أكثر"}
+    alone = {letters_of(word) for word in last_words} & {letters_of(line) for line in lines[build]}
+    assert not alone
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_no_line_ends_on_a_short_prefix_and_its_hyphen(lines, build):
+    assert not [line for line in lines[build] if re.search(r"(?<![\w-])\w{1,2}-$", line)]

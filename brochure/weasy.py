@@ -48,6 +48,8 @@ __all__ = [
     "page_box",
     "pango",
     "pangoft2",
+    "postscript_name",
+    "reachable_glyphs",
     "srgb_profile",
     "tag_structure_elements",
 ]
@@ -105,6 +107,18 @@ ffi.cdef("""
     void FcConfigDestroy (FcConfig *config);
     PangoFontMap * pango_ft2_font_map_new (void);
     void pango_fc_font_map_set_config (PangoFcFontMap *fcfontmap, FcConfig *fcconfig);
+    PangoFont * pango_font_map_load_font (
+        PangoFontMap *fontmap, PangoContext *context, const PangoFontDescription *desc);
+
+    typedef struct hb_subset_plan_t hb_subset_plan_t;
+    typedef struct hb_map_t hb_map_t;
+    void hb_set_add_range (hb_set_t *set, hb_codepoint_t first, hb_codepoint_t last);
+    hb_bool_t hb_map_has (const hb_map_t *map, hb_codepoint_t key);
+    hb_set_t * hb_subset_input_unicode_set (hb_subset_input_t *input);
+    hb_subset_plan_t * hb_subset_plan_create_or_fail (
+        hb_face_t *face, const hb_subset_input_t *input);
+    void hb_subset_plan_destroy (hb_subset_plan_t *plan);
+    const hb_map_t * hb_subset_plan_old_to_new_glyph_mapping (const hb_subset_plan_t *plan);
 """, override=True)
 
 
@@ -126,6 +140,11 @@ fontconfig = _dlopen("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconf
                      "fontconfig")
 pangoft2 = _dlopen("libpangoft2-1.0.so.0", "libpangoft2-1.0.dylib", "libpangoft2-1.0-0.dll",
                    "pangoft2-1.0")
+
+# HarfBuzz functions WeasyPrint does not declare (its subsetter's plan: which glyphs text can reach)
+harfbuzz_own = _dlopen("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz")
+harfbuzz_plans = _dlopen("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
+                         "libharfbuzz-subset-0.dll", "harfbuzz-subset")
 
 TO_UNITS = pango.pango_units_from_double(1)
 FROM_UNITS = pango.pango_units_to_double(1)
@@ -178,14 +197,39 @@ def font_program(pango_font, glyphs: dict[int, str]) -> FontProgram:
         if len(_programs) >= 512:  # bounded: a batch's memory stays flat
             _programs.clear()
         data = _subset(font, key[1])
-        # WeasyPrint's name carries the size of the description it was made from: one font, one name
-        name = re.sub(r"-[\d.]+(px)?$", "", font.name.decode().split("+", 1)[1])
-        _programs[key] = FontProgram(data, name, font.family, font.flags, font.ascent,
-                                     font.descent, font.stemv, font.stemh)
+        _programs[key] = FontProgram(data, postscript_name(pango_font), font.family, font.flags,
+                                     font.ascent, font.descent, font.stemv, font.stemh)
     return _programs[key]
 
 
+def postscript_name(pango_font) -> str:
+    """The name WeasyPrint gives `pango_font`'s font in a PDF, without its subset tag."""
+    # WeasyPrint's name carries the size of the description it was made from: one font, one name
+    return re.sub(r"-[\d.]+(px)?$", "", _pdf_font(pango_font).name.decode().split("+", 1)[1])
+
+
 _programs: dict[tuple[str, tuple[int, ...]], FontProgram] = {}
+
+
+def reachable_glyphs(pango_font, characters: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """The glyphs of `pango_font`'s font that text made of `characters` (ranges of code points)
+    can be drawn with: each character's own glyph and every glyph the font's substitutions reach
+    from those (Arabic joining forms, ligatures, marks), as HarfBuzz's subsetter finds them."""
+    font = _pdf_font(pango_font)
+    wanted = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                    harfbuzz_subset.hb_subset_input_destroy)
+    unicodes = harfbuzz_plans.hb_subset_input_unicode_set(wanted)
+    for first, last in characters:
+        harfbuzz_own.hb_set_add_range(unicodes, first, last)
+    plan = harfbuzz_plans.hb_subset_plan_create_or_fail(font.hb_face, wanted)
+    if plan == ffi.NULL:
+        raise RuntimeError(f"HarfBuzz could not plan a subset of {font.family}")
+    try:
+        kept = harfbuzz_plans.hb_subset_plan_old_to_new_glyph_mapping(plan)
+        return frozenset(glyph for glyph in range(harfbuzz.hb_face_get_glyph_count(font.hb_face))
+                         if harfbuzz_own.hb_map_has(kept, glyph))
+    finally:
+        harfbuzz_plans.hb_subset_plan_destroy(plan)
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
                    b"LTSH", b"PCLT", b"SVG ")  # as Font._harfbuzz_subset: the PDF places glyphs
 

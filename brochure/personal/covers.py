@@ -16,7 +16,6 @@ WeasyPrint lay out that patient's copy.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +23,9 @@ from functools import lru_cache
 import pikepdf
 
 from brochure.pdf.update import Name, Original, Raw, Ref, Update, deflate, serialize, startxref
+from brochure.personal import shared_fonts
 from brochure.personal.cover_text import NeedsFullLayout, Segment, rows
+from brochure.personal.shared_fonts import SharedFont, subset_tag
 from brochure.personal.typeset import Typesetter, _Chunk, _FontUse, visible
 from brochure.weasy import FROM_UNITS, FontProgram, ffi, font_program, pango
 
@@ -63,13 +64,17 @@ class CoverTemplate:
     parent_entries_syntax: bytes  # the same, written once: not again for every copy
     sections: dict[int, dict[str, Raw]]  # the empty personal blocks, without /K
     slots: tuple[Slot, ...]
+    shared_fonts: dict[str, SharedFont]  # by font name: programs a cover's glyphs may come from
 
 
 def prepare(joined: bytes, boxes: dict[str, tuple[float, float, float, float]],
-            languages: tuple[str, ...]) -> CoverTemplate:
+            languages: tuple[str, ...], pango_fonts=()) -> CoverTemplate:
     """`joined` is the blank cover joined to the shared leaflet; `boxes` the personal blocks'
-    content boxes by language (pt, from the top left). Once per clinic, paper and order."""
+    content boxes by language (pt, from the top left); `pango_fonts` the fonts a cover is set in,
+    whose programs in `joined` are widened to be shared (shared_fonts.py). Once per clinic,
+    paper and order."""
     with pikepdf.open(io.BytesIO(joined)) as pdf:
+        shared = shared_fonts.widen(pdf, pango_fonts)
         cover = pdf.pages[0].obj
         # the patient's text is drawn in the page's own coordinates: the template's graphics
         # state is wrapped in q ... Q, and each copy replaces the closing "Q" stream
@@ -111,6 +116,7 @@ def prepare(joined: bytes, boxes: dict[str, tuple[float, float, float, float]],
             parent_entries_syntax=b" ".join(_raw(item) for item in entry),
             sections={s.objgen[0]: _entries(s, skip=("/K",)) for s in sections.values()},
             slots=tuple(Slot(lang, *boxes[lang], sections[lang].objgen[0]) for lang in languages),
+            shared_fonts=shared_fonts.located(pdf, shared),
         )
 
 
@@ -194,7 +200,8 @@ def write_cover(template: CoverTemplate, typesetter: Typesetter,
                 slot.section, page, serialize([spans[key][0] for key in order]))))
             section_kids.append(paragraph)
         update.put(slot.section, {**template.sections[slot.section], "K": section_kids})
-    font_refs = {use.resource: _embed(update, use) for use in fonts.values()}
+    font_refs = {use.resource: _embed(update, use, template.shared_fonts.get(use.name))
+                 for use in fonts.values()}
     stream = update.add_stream(b"".join(content))
     update.put(template.page, {
         **template.page_entries,
@@ -270,14 +277,24 @@ def _tj(parts: list[str]) -> bytes:
     return ("[" + " ".join(parts) + "] TJ\n").encode() if parts else b""
 
 
-def _embed(update: Update, use: _FontUse) -> Ref:
-    """A Type 0 font with the glyphs `use` needs (ids kept, so the content needs no remapping)."""
-    font = _embedded(font_program(use.pango_font, use.to_unicode or dict.fromkeys(use.widths, "")),
-                     tuple(sorted(use.widths.items())))
-    descriptor = update.add({**font.descriptor, "FontFile2": update.add_deflated(*font.program)})
-    descendant = update.add({**font.descendant, "FontDescriptor": descriptor})
+def _embed(update: Update, use: _FontUse, shared: SharedFont | None) -> Ref:
+    """A Type 0 font with the glyphs `use` needs (ids kept, so the content needs no remapping):
+    the shared program when it holds them all, else a subset of this copy's own."""
+    widths = tuple(sorted(use.widths.items()))
+    if shared is not None and use.widths.keys() <= shared.glyphs:
+        base = Name(shared.base)
+        descendant = update.add({
+            "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
+            "CIDSystemInfo": _CID_SYSTEM_INFO, "CIDToGIDMap": Name("Identity"),
+            "W": Raw(_cid_widths(widths)), "FontDescriptor": Ref(shared.descriptor)})
+    else:
+        font = _embedded(font_program(use.pango_font, use.to_unicode or dict.fromkeys(use.widths, "")),
+                         widths)
+        base = font.base
+        descriptor = update.add({**font.descriptor, "FontFile2": update.add_deflated(*font.program)})
+        descendant = update.add({**font.descendant, "FontDescriptor": descriptor})
     to_unicode = update.add_deflated(_cmap(tuple(sorted(use.to_unicode.items()))))
-    return update.add({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": font.base,
+    return update.add({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": base,
                        "Encoding": Name("Identity-H"), "DescendantFonts": [descendant],
                        "ToUnicode": to_unicode})
 
@@ -302,6 +319,20 @@ def _embedded(font: FontProgram, widths: tuple[tuple[int, int], ...]) -> _Embedd
                                           font.ascent],
         "ItalicAngle": 0, "Ascent": font.ascent, "Descent": font.descent,
         "CapHeight": font.ascent, "StemV": font.stem_v, "StemH": font.stem_h}
+    descendant = {
+        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
+        "CIDSystemInfo": _CID_SYSTEM_INFO, "CIDToGIDMap": Name("Identity"),
+        "W": Raw(_cid_widths(widths))}
+    return _EmbeddedFont(base, (deflate(font.data), {"Length1": len(font.data)}),
+                         {key: Raw(serialize(value)) for key, value in descriptor.items()},
+                         descendant)
+
+
+_CID_SYSTEM_INFO = Raw(b"<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>")
+
+
+def _cid_widths(widths: tuple[tuple[int, int], ...]) -> bytes:
+    """The /W array of (id, width) pairs sorted by id: [first [w w ...] ...] by runs of ids."""
     cid_widths: list = []
     previous = None
     for glyph, width in widths:
@@ -310,19 +341,7 @@ def _embedded(font: FontProgram, widths: tuple[tuple[int, int], ...]) -> _Embedd
         else:
             cid_widths += [glyph, [width]]
         previous = glyph
-    descendant = {
-        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
-        "CIDSystemInfo": Raw(b"<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>"),
-        "CIDToGIDMap": Name("Identity"), "W": Raw(serialize(cid_widths))}
-    return _EmbeddedFont(base, (deflate(font.data), {"Length1": len(font.data)}),
-                         {key: Raw(serialize(value)) for key, value in descriptor.items()},
-                         descendant)
-
-
-def subset_tag(program: bytes) -> str:
-    """Six capital letters from the font program itself: two different subsets never share a
-    tag (ISO 32000-1, 9.6.4), whichever document they came from."""
-    return "".join(chr(65 + b % 26) for b in hashlib.md5(program, usedforsecurity=False).digest()[:6])
+    return serialize(cid_widths)
 
 
 @lru_cache(maxsize=512)

@@ -137,7 +137,7 @@ def _copy_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> Co
     _refuse(display_path(clinic.config_file), rendered, [Problem(
         display_path(clinic.config_file), "", f"text overflows: {o}") for o in rendered.overflows])
     cover = covers.prepare(rendered.pdf, {lang: rendered.boxes[f"personal-{lang}"] for lang in languages},
-                           languages)
+                           languages, _typesetter(_font_config()).faces())
     return CopyTemplate(cover, rendered.page_count, shared.density, region_of(clinic.contact.phone))
 
 

@@ -59,6 +59,14 @@ class _FontUse:
         self.size = pango.pango_font_description_get_size(description) * FROM_UNITS
         pango.pango_font_description_free(description)
 
+    def for_copy(self, resource: str) -> _FontUse:
+        """The same font, with no glyphs yet, for another copy (its Pango font shared: a copy
+        reuses rows laid out for earlier copies)."""
+        use = object.__new__(_FontUse)
+        use.pango_font, use.extents, use.size, use.name = self.pango_font, self.extents, self.size, self.name
+        use.resource, use.widths, use.to_unicode = resource, {}, {}
+        return use
+
 
 class _Layouts(NamedTuple):
     """Pango objects for text in one language (its base direction and shaping language)."""
@@ -81,6 +89,7 @@ class Typesetter:
         self._pieces: dict[tuple[str, bool, float, str], tuple[float, float]] = {}
         self._font_names: dict[int, tuple[object, str]] = {}  # by PangoFont address, held
         self._rows: dict[tuple, list[_Line]] = {}
+        self._row_fonts: dict[str, _FontUse] = {}  # the fonts rows are laid out in, by name
 
     def _font_name(self, pango_font) -> str:
         """font_name, once per Pango font (held, so its address is never another font's)."""
@@ -121,6 +130,16 @@ class Typesetter:
             pango.pango_font_metrics_unref(metrics)
         return self._metrics[key]
 
+    def faces(self) -> list:
+        """A Pango font for each bundled face a cover may be set in (every family of the
+        blocks' font stacks, regular and bold)."""
+        families = dict.fromkeys(family for stack in FAMILIES.values() for family in stack.split(","))
+        context = self._for("en").context
+        return [ffi.gc(pango.pango_font_map_load_font(self.font_map, context,
+                                                     _description(family, bold, SIZE_PT["en"])),
+                       gobject.g_object_unref)
+                for family in families for bold in (False, True)]
+
     def lines(self, segments: list[Segment], language: str, width: float,
               fonts: dict[str, _FontUse]) -> list[_Line]:
         """One row (a paragraph) broken into lines no wider than `width`, glyphs positioned from
@@ -131,7 +150,7 @@ class Typesetter:
         if key not in self._rows:
             if len(self._rows) >= 1024:  # bounded: a batch's memory stays flat
                 self._rows.clear()
-            self._rows[key] = self._laid_out(segments, language, width, {})
+            self._rows[key] = self._laid_out(segments, language, width, self._row_fonts)
         return [_Line([_Chunk(chunk.segment, self._use(chunk.font, fonts), chunk.size, chunk.x,
                               chunk.glyphs) for chunk in line.chunks], line.ascent, line.descent)
                 for line in self._rows[key]]
@@ -140,7 +159,7 @@ class Typesetter:
     def _use(font: _FontUse, fonts: dict[str, _FontUse]) -> _FontUse:
         """This copy's use of the font a cached row was laid out in."""
         if font.name not in fonts:
-            fonts[font.name] = _FontUse(font.pango_font, f"BF{len(fonts)}", font.name)
+            fonts[font.name] = font.for_copy(f"BF{len(fonts)}")
         return fonts[font.name]
 
     def _laid_out(self, segments: list[Segment], language: str, width: float,

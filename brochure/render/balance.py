@@ -20,6 +20,7 @@ COLUMN_SHARE = 0.475     # .language-body .stack-column width (leaflet.css)
 CELL_GAP_MM = 4.5        # between cells of a column (leaflet.css)
 BODY_GAP_MM = 4.0        # .language-body .cells margin-top (leaflet.css)
 PAST_FOLD_MM = 1.5       # press cover colour beyond its fold
+FRONT_FULL = 0.75        # split(front=...): those columns together at least this full, where they can be
 SLACK_MM = 1.0           # what a measured arrangement keeps free: margins collapse differently in place
 MM_PER_INCH = 25.4
 
@@ -100,28 +101,32 @@ def page_height(paper: str, edition: str) -> float:
 
 
 def split(heights: list[float], capacities: list[float], leads: list[float] | None = None,
-          continues: list[bool] | None = None) -> list[list[int]] | None:
+          continues: list[bool] | None = None, front: int = 0) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
     so that each run fits its capacity; each height includes the item's top margin (`leads`),
-    which the first item of a run does not take. Of the cuts that fit: the fewest that fall inside
-    a section (`continues[i]`: item i carries on the section of item i - 1), then the most even
-    (the fullest run least full). None when no cut fits."""
+    which the first item of a run does not take. Of the cuts that fit: with `front`, those that
+    fill the first `front` runs together to FRONT_FULL (a patient's copy fills its cover like a
+    letter's first page, ending a column inside a section if it must); the fewest that fall inside
+    a section (`continues[i]`: item i carries on the section of item i - 1); the first `front`
+    runs fullest; then the most even (the fullest run least full)."""
     count, runs = len(heights), len(capacities)
     continues = continues or [False] * count
     leads = leads or [0.0] * count
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
         bounds = (0, *cuts, count)
-        fills = []
+        fills, front_used = [], 0.0
         for run, capacity in enumerate(capacities):
             items = heights[bounds[run]:bounds[run + 1]]
             used = sum(items) - (leads[bounds[run]] if items else 0.0)
             if used > capacity:
                 break
             fills.append(used / capacity)
+            front_used += used if run < front else 0.0
         else:
             broken = sum(1 for cut in cuts if 0 < cut < count and continues[cut])
-            score = (broken, max(fills), -min(fills))
+            front_fill = front_used / sum(capacities[:front]) if front else 1.0
+            score = (front_fill < FRONT_FULL, broken, -front_fill, max(fills), -min(fills))
             if best_score is None or score < best_score:
                 best, best_score = bounds, score
     if best is None:

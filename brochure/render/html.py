@@ -46,6 +46,7 @@ def _environment() -> Environment:
     env.filters["dir"] = direction_of
     env.filters["arabic_digits"] = arabic_digits
     env.filters["nb"] = keep_numbers_with_words
+    env.filters["latin_runs"] = typeset.latin_runs
     env.filters["no_widow"] = typeset.no_widow
     env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["section_blocks"] = balance.section_blocks

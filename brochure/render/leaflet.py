@@ -190,7 +190,9 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
             - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
         for sides in range(1, most + 1):
             capacities = [first] * 2 + [page] * 2 * (sides - 1)
-            runs = balance.split(heights, capacities, leads, continues)
+            # a patient's copy: its cover (the first side) as full as the sections allow
+            runs = balance.split(heights, capacities, leads, continues,
+                                 front=2 if personal and lang == languages[0] and sides > 1 else 0)
             if runs is not None:
                 break
         else:

@@ -13,7 +13,7 @@ from itertools import combinations, pairwise
 from markupsafe import Markup, escape
 
 from brochure.assets import fonts_dir
-from brochure.bidi import keep_numbers_with_words
+from brochure.bidi import direction_of, keep_numbers_with_words
 from brochure.render import balance
 
 FONT = {("en", True): "NotoSans-Bold.ttf", ("ar", True): "NotoNaskhArabic-Bold.ttf",
@@ -213,3 +213,24 @@ def contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
     width = width_mm(label, lang, 14 if lang == "ar" else 12) \
         + width_mm(address, "en", 12.5 if lang == "ar" else 12, bold=False)
     return width <= measure[lang] - 1
+
+
+# a Latin word or words (with the digits, dots, hyphens and apostrophes inside them)
+_LATIN = "A-Za-z\u00c0-\u024f"
+_LATIN_RUN = re.compile(f"[{_LATIN}](?:[{_LATIN}0-9.'\u2019 -]*[{_LATIN}0-9])?")
+
+
+def latin_runs(value) -> Markup:
+    """`value` (text, or markup from the other filters) with each Latin run inside Arabic text
+    ("(MISS)") in a span of its own language, which leaflet.css sets at the English text's size
+    (not the Arabic's larger one) and the PDF tags as English. Tags and character references are
+    left as they are; text that is not Arabic is returned unchanged."""
+    html = str(escape(value))
+    if direction_of(_MARKUP.sub("", html)) != "rtl":
+        return Markup(html)
+    return Markup("".join(part if _MARKUP.fullmatch(part) else _LATIN_RUN.sub(
+        lambda run: f'<span lang="en" dir="ltr">{run.group()}</span>', part)
+        for part in _MARKUP.split(html)))
+
+
+_MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")

@@ -101,16 +101,21 @@ def page_height(paper: str, edition: str) -> float:
 
 
 def split(heights: list[float], capacities: list[float], leads: list[float] | None = None,
-          continues: list[bool] | None = None, front: int = 0) -> list[list[int]] | None:
+          continues: list[bool] | None = None, front: int = 0,
+          bound: list[bool] | None = None, keep_bound: bool = False) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
     so that each run fits its capacity; each height includes the item's top margin (`leads`),
     which the first item of a run does not take. Of the cuts that fit: with `front`, those that
     fill the first `front` runs together to FRONT_FULL (a patient's copy fills its cover like a
     letter's first page, ending a column inside a section if it must); the fewest that fall inside
     a section (`continues[i]`: item i carries on the section of item i - 1); the first `front`
-    runs fullest; then the most even (the fullest run least full)."""
+    runs fullest; then the most even (the fullest run least full). Above all, a run never ends
+    inside a sentence that runs from one block to the next (`bound[i]`: a list and the paragraph
+    introducing it) where another cut fits; with `keep_bound`, never (None when only such a cut
+    fits: the caller tries more room first)."""
     count, runs = len(heights), len(capacities)
     continues = continues or [False] * count
+    bound = bound or [False] * count
     leads = leads or [0.0] * count
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
@@ -126,7 +131,10 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
         else:
             broken = sum(1 for cut in cuts if 0 < cut < count and continues[cut])
             front_fill = front_used / sum(capacities[:front]) if front else 1.0
-            score = (front_fill < FRONT_FULL, broken, -front_fill, max(fills), -min(fills))
+            orphaned = sum(1 for cut in cuts if 0 < cut < count and bound[cut])
+            if orphaned and keep_bound:
+                continue
+            score = (orphaned, front_fill < FRONT_FULL, broken, -front_fill, max(fills), -min(fills))
             if best_score is None or score < best_score:
                 best, best_score = bounds, score
     if best is None:
@@ -165,6 +173,19 @@ def section_blocks(section, lang: str) -> list[tuple[str, object]]:
 def pair_blocks(section, languages) -> int:
     """How many side-by-side rows a section takes: its most blocks in any language, at least one."""
     return max(1, *(len(section_blocks(section, lang)) for lang in languages))
+
+
+def bound_to_previous(section, languages, block: int) -> bool:
+    """Whether a section's block finishes the sentence of the block before, in any of `languages`:
+    a list after the paragraph that introduces it ("... to reduce:"). A column, side or panel
+    must not end between the two. (A list's closing sentence may start the next column: binding
+    it too cost a tighter density or a screen page more on most example clinics.)"""
+    def bound(blocks) -> bool:
+        before = blocks[block - 1]
+        return before[0] == "p" and str(before[1]).rstrip().endswith((":", "\uff1a"))
+
+    return block > 0 and any(len(blocks := section_blocks(section, lang)) > block and bound(blocks)
+                             for lang in languages)
 
 
 def block_starts(section, new_side, measuring: bool) -> set[int]:

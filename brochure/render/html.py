@@ -174,6 +174,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},
         "contact_fits": partial(typeset.contact_fits, columns),
         "list_columns": partial(typeset.list_columns, columns),
+        "one_line": partial(typeset.one_line, columns),
+        "heading_pt": typeset.HEADING_PT, "body_pt": typeset.BODY_PT,
         "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,
         "version_line": {

@@ -102,14 +102,19 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
         return write and rendered.page_count <= page_limit and not rendered.overflows
 
     measuring_pages: dict[str, str] = {}  # made once per density measured at
-    for density in DENSITIES:
-        last = density == DENSITIES[-1]
+    # a one-language sheet is printed on one side wherever tighter spacing fits it there: a back
+    # left blank beats two sides each half empty
+    one_side = layout == "sheet" and edition != "screen" and len(languages) == 1 and patient is None
+    ladder = [(density, 1) for density in DENSITIES] if one_side else []
+    ladder += [(density, None) for density in DENSITIES]
+    for density, most_sides in ladder:
+        last = density == DENSITIES[-1] and most_sides is None
         # the sections are measured once, at normal spacing; a tighter density's heights are
         # predicted from them, and measured for real only when the prediction did not fit
         for exact in (False, True) if density != DENSITIES[0] else (True,):
             plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
                          stylesheets, best_effort=last, personal=patient is not None, exact=exact,
-                         measuring_pages=measuring_pages)
+                         most_sides=most_sides, measuring_pages=measuring_pages)
             if plan is None and not last:
                 break
             html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,
@@ -149,7 +154,7 @@ TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
 
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
           best_effort: bool = False, personal: bool = False, exact: bool = True,
-          measuring_pages: dict | None = None) -> dict | None:
+          most_sides: int | None = None, measuring_pages: dict | None = None) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them (at this
     density when `exact`, else predicted from normal spacing); None when nothing fits. With
     `best_effort`, what cannot fit is still placed in reading order, so that the build names the
@@ -172,14 +177,21 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
         measured = measure(rows)
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
+        after_intro = {f"section-{section.id}-{block}" for section in sections
+                       for block in range(1, balance.pair_blocks(section, languages))
+                       if balance.bound_to_previous(section, languages, block)}
         runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
-                             [measured.leads[row] for row in rows], list(continues))
+                             [measured.leads[row] for row in rows], list(continues),
+                             bound=[row in after_intro for row in rows], keep_bound=not best_effort)
         if runs is None:
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
     if layout == "trifold":
+        after_intro = {f"{section.id}@{lang}#{block}" for section in sections for lang in languages
+                       for block in range(1, len(balance.section_blocks(section, lang)))
+                       if balance.bound_to_previous(section, (lang,), block)}
         return _trifold_plan(trifold_items(sections, languages), languages[0], paper, edition,
-                             best_effort, measure)
+                             best_effort, measure, after_intro)
     cells = {lang: single_cells(sections, lang) for lang in languages}
     ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
@@ -188,18 +200,21 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
+    most = min(most, most_sides or most)
     plan = {}
     for lang in languages:
         heights = [measured.heights[i] for i in ids[lang]]
         leads = [measured.leads[i] for i in ids[lang]]
         continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
+        after_intro = [_after_intro(sections, cell, lang) for cell in cells[lang]]
         first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM \
             - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
         for sides in range(1, most + 1):
             capacities = [first] * 2 + [page] * 2 * (sides - 1)
             # a patient's copy: its cover (the first side) as full as the sections allow
             runs = balance.split(heights, capacities, leads, continues,
-                                 front=2 if personal and lang == languages[0] and sides > 1 else 0)
+                                 front=2 if personal and lang == languages[0] and sides > 1 else 0,
+                                 bound=after_intro, keep_bound=not best_effort)
             if runs is not None:
                 break
         else:
@@ -210,7 +225,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     return {"single": plan}
 
 
-def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) -> dict | None:
+def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
+                  after_intro: set[str]) -> dict | None:
     """The reading items cut into the four reading panels where they come out most even. The
     disclaimer, the last of them, goes beside the back panel's QR code when the back has room for
     it (small print where the contact is, and the reading panels less tight); else it closes the
@@ -226,7 +242,9 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure) ->
         continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
         reading_ids = [_item_id(item, primary) for item in reading]
         runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
-                             [leads[i] for i in reading_ids], continues)
+                             [leads[i] for i in reading_ids], continues,
+                             bound=[item in after_intro for item in reading],
+                             keep_bound=not best_effort)
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
                     for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
@@ -260,6 +278,13 @@ def _measure(html, clinic, roots, stylesheets, box_ids, scale: float):
                 for key, value in values.items()}
 
     return replace(measured, heights=scaled(measured.heights), leads=scaled(measured.leads))
+
+
+def _after_intro(sections, cell: str, lang: str) -> bool:
+    """Whether one language's cell ("what#2") finishes the sentence of the cell before."""
+    section_id, _, block = cell.partition("#")
+    section = next((section for section in sections if section.id == section_id), None)
+    return section is not None and block.isdigit() and balance.bound_to_previous(section, (lang,), int(block))
 
 
 def _row_id(cell: str) -> str:

@@ -192,6 +192,22 @@ def column_measure(paper: str, edition: str, layout: str, count: int) -> dict[st
     return dict.fromkeys(("en", "ar"), balance.column_width(paper))
 
 
+HEADING_PT = {"en": 14, "ar": 15.5}  # h2 in leaflet.css
+BODY_PT = {"en": 12, "ar": 14}       # .col, .cell in leaflet.css
+_OTHER_SCRIPT = {"en": re.compile(r"[\u0600-\u06ff]"), "ar": re.compile(r"[A-Za-z]")}
+
+
+def one_line(measure: dict, text: str, lang: str, size_pt: float, bold: bool,
+             inset_mm: float = 0.0) -> bool:
+    """Whether `text` surely sets on one line in the narrowest column it can land in (less
+    `inset_mm`): then it cannot end on a word alone, and a no-wrap span would be one more box for
+    WeasyPrint to lay out for nothing. Text in both scripts is not measured (the font measured
+    has the glyphs of one), nor is anything within 3 mm of the measure."""
+    if _OTHER_SCRIPT[lang].search(text):
+        return False
+    return width_mm(text, lang, size_pt, bold) <= measure[lang] - inset_mm - 3
+
+
 def contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
     """A bold label and a Latin address (12.5 pt beside Naskh) on one line of the column."""
     width = width_mm(label, lang, 14 if lang == "ar" else 12) \

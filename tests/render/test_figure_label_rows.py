@@ -1,0 +1,42 @@
+"""On a bilingual sheet the incision figure's label rows run across the whole figure: the English
+label from the figure's left edge, the Arabic from its right edge, as the stylesheet's fixed
+two-cell rows place them. (A row left to WeasyPrint's automatic table layout shrank to its
+labels, squeezed them towards the middle and wrapped the Arabic one.)"""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pytest
+
+import brochure
+from brochure.config.options import PAPER
+from brochure.render import balance
+from tests.conftest import EXAMPLES
+
+PT_PER_MM = 72 / 25.4
+PAGE_MARGIN_MM = 12  # left and right, templates/css/leaflet.css
+TOLERANCE_MM = 1.5
+
+
+@pytest.mark.parametrize("slug, paper, languages", [("al-noor", "a4", ("ar", "en")),
+                                                    ("harbor-spine", "letter", ("en", "ar"))])
+def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, languages):
+    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper, languages)
+    left_mm = PAGE_MARGIN_MM + balance.FIGURE_INSET_MM
+    right_mm = PAPER[paper]["width_mm"] - left_mm
+    with pdfplumber.open(io.BytesIO(leaflet.pdf)) as pdf:
+        rows = [(page, word) for page in pdf.pages for word in page.extract_words()
+                if word["text"] == "Older"]  # "Older open surgery: ...", the first bar's label
+        assert len(rows) == 1, "the open-surgery bar's English label, once"
+        page, word = rows[0]
+        # the Arabic label of the same bar shares the row's first line
+        arabic = [char for char in page.chars if abs(char["top"] - word["top"]) < 4
+                  and "\u0600" <= char["text"] <= "\u06ff"]
+    assert arabic, "the open-surgery bar's Arabic label beside the English one"
+    assert abs(word["x0"] / PT_PER_MM - left_mm) < TOLERANCE_MM, \
+        f"English label starts {word['x0'] / PT_PER_MM:.1f} mm from the edge, figure at {left_mm} mm"
+    arabic_end = max(char["x1"] for char in arabic) / PT_PER_MM
+    assert abs(arabic_end - right_mm) < TOLERANCE_MM, \
+        f"Arabic label ends {arabic_end:.1f} mm from the edge, figure at {right_mm:.1f} mm"

@@ -190,6 +190,14 @@ def shared_builds(tmp_path_factory, request) -> SharedBuilds:
     return SharedBuilds((base.parent if in_a_worker else base) / "shared-builds")
 
 
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory) -> Path:
+    """A folder of this worker's for one copy of al-noor that its tests share, each with records of
+    its own (tests.sending.clinics_with_records): one clinic folder for the whole session, so the
+    template of its personal copies is rendered once per worker, not once per test or module."""
+    return tmp_path_factory.mktemp("shared")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def measurement_cache(tmp_path_factory, request):
     """One cache of measurements and compiled templates for this test run, shared by its xdist

@@ -15,6 +15,7 @@ from brochure.config.patients import read_patients
 from brochure.errors import BrochureError
 from tests.conftest import as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from tests.pdftext import pdfium_text
+from tests.sending import clinics_with_records
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
 GOOD = [
@@ -24,6 +25,13 @@ GOOD = [
 ]
 PERSONAL = ["Sara Haddad", "sara.haddad@example.com", "ليلى حسن", "layla@example.com",
             "Daniel Brooks", "dbrooks@example.org", "Omar", "Bring your scans"]
+
+
+@pytest.fixture
+def clinics(shared, tmp_path):
+    """clinics/ holding al-noor, the one copy this worker's tests share (its copies' template
+    rendered once), its record of copies in this test's tmp_path/records (a build writes one)."""
+    return clinics_with_records(shared, tmp_path / "records")
 
 
 @pytest.fixture(autouse=True)
@@ -72,9 +80,9 @@ def test_unicode_line_separators_break_a_note_and_are_refused_in_a_name(tmp_path
         "and in the email's headers): remove it"]
 
 
-def test_a_latin1_file_is_refused_with_the_line_and_byte(tmp_path):
+def test_a_latin1_file_is_refused_with_the_line_and_byte(clinics, tmp_path):
     lines = [HEADER, "P-0001,Jürgen Weiß,j@example.com,en,2026-12-01 09:30,,"]
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path),
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics,
                      "--out", tmp_path / "out",
                      "--patients", write_csv(tmp_path, lines, encoding="latin-1"), cwd=tmp_path)
     assert result.returncode == 2
@@ -138,9 +146,9 @@ def test_every_bad_row_is_reported_by_line_and_id_never_by_name_or_address(tmp_p
         assert not any(text in message for message in messages), text
 
 
-def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(tmp_path):
+def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(clinics, tmp_path):
     path = write_csv(tmp_path, [HEADER, *GOOD, BAD[0]])
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path),
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics,
                      "--out", tmp_path / "out",
                      "--patients", path, cwd=tmp_path)
     assert result.returncode == 2
@@ -157,9 +165,9 @@ def test_a_bad_row_stops_the_whole_build_and_names_only_lines_and_ids(tmp_path):
     (["--languages", "en"], "--languages does not go with --patients"),
     (["--for", "press"], "--for does not go with --patients"),
 ])
-def test_patients_option_builds_for_one_clinic_in_each_patients_language(tmp_path, extra, message):
+def test_patients_option_builds_for_one_clinic_in_each_patients_language(clinics, tmp_path, extra, message):
     path = write_csv(tmp_path, [HEADER, *GOOD])
-    args = ["build", "--clinics-dir", clinics(tmp_path),
+    args = ["build", "--clinics-dir", clinics,
                      "--out", tmp_path / "out", "--patients", path]
     if extra != ["--all"]:
         args += ["--clinic", "al-noor"]
@@ -167,13 +175,13 @@ def test_patients_option_builds_for_one_clinic_in_each_patients_language(tmp_pat
     assert result.returncode == 2 and message in result.stderr
 
 
-def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path):
+def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(clinics, tmp_path):
     # all English-first: each process renders one shared copy before its copies, not two
     english = [row.replace(",ar,", ",en,") for row in GOOD]
     path = write_csv(tmp_path, [HEADER, *english, BAD[0], BAD[1]])
     (tmp_path / "out" / "al-noor" / "patients").mkdir(parents=True, mode=0o755)  # made by hand
     (tmp_path / "out" / "al-noor" / "patients").chmod(0o755)
-    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path), "--out", "out",
+    result = run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics, "--out", "out",
                      "--patients", path, "--skip-invalid", "--jobs", "2", cwd=tmp_path)
     # the valid rows are built; the exit code still says that some rows need fixing
     assert result.returncode == 2, result.stderr
@@ -195,24 +203,17 @@ def test_skip_invalid_builds_one_private_copy_per_valid_row_in_parallel(tmp_path
 
 # --- a broken file must not mix patients up ------------------------------------------------------
 
-def clinics(folder):
-    """folder/clinics with a copy of al-noor: a build records its copies in the clinic's folder."""
-    if not (folder / "clinics" / "al-noor").exists():
-        copy_clinic(folder)
-    return folder / "clinics"
-
-
-def build_copies(tmp_path, path, *extra):
-    return run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics(tmp_path), "--out", "out",
+def build_copies(clinics, tmp_path, path, *extra):
+    return run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics, "--out", "out",
                    "--patients", path, *extra, cwd=tmp_path)
 
 
-def test_a_stray_quote_never_pours_other_patients_into_one_patients_copy(tmp_path):
+def test_a_stray_quote_never_pours_other_patients_into_one_patients_copy(clinics, tmp_path):
     # a note opened with a quote and never closed: the csv module reads every row after it into
     # that note, which would print the others' names on P-1's cover and drop them silently
     stray = 'P-0001,Sara Haddad,sara.haddad@example.com,en,2026-12-01 09:30,Dr Omar Khalil,"x'
     path = write_csv(tmp_path, [HEADER, stray, GOOD[1], GOOD[2]], newline="\n")
-    result = build_copies(tmp_path, path)
+    result = build_copies(clinics, tmp_path, path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: patients.csv: line 2 (P-0001): a quote opened in column note is never closed; the "
@@ -220,7 +221,7 @@ def test_a_stray_quote_never_pours_other_patients_into_one_patients_copy(tmp_pat
         "nothing done: 1 of 3 rows need fixing (or use --skip-invalid to go ahead with the others)"]
     assert not (tmp_path / "out").exists()
     # the rows after it are read as rows of their own: --skip-invalid builds them, and only them
-    result = build_copies(tmp_path, path, "--skip-invalid")
+    result = build_copies(clinics, tmp_path, path, "--skip-invalid")
     assert result.returncode == 2 and "skipped (invalid): line 2 (P-0001)" in result.stderr
     folder = tmp_path / "out" / "al-noor" / "patients"
     assert sorted(f.name for f in folder.iterdir()) == ["P-0002-al-noor-miss.pdf",
@@ -253,18 +254,18 @@ def test_a_quote_swallowing_rows_without_a_full_set_of_commas_is_caught_too(tmp_
      "a quote opened on this line is never closed (the value ran on past 131072 characters, "
      "through the rows after it); close it or remove it"),
 ], ids=["huge-cell", "huge-unclosed-quote"])
-def test_a_value_over_the_csv_limit_is_one_line_naming_the_row(tmp_path, row, message):
-    result = build_copies(tmp_path, write_csv(tmp_path, [HEADER, row], newline="\n"))
+def test_a_value_over_the_csv_limit_is_one_line_naming_the_row(clinics, tmp_path, row, message):
+    result = build_copies(clinics, tmp_path, write_csv(tmp_path, [HEADER, row], newline="\n"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == f"error: patients.csv: line 2 (P-0001): {message}"
     assert not (tmp_path / "out").exists()
 
 
-def test_a_name_too_long_for_the_cover_is_named_by_field_never_quoted(tmp_path):
+def test_a_name_too_long_for_the_cover_is_named_by_field_never_quoted(clinics, tmp_path):
     name = "Maximiliana" + "x" * 90  # one word, within the column's 120 characters
     path = write_csv(tmp_path, [HEADER, f"P-0001,{name},max@example.com,en,2026-12-01 09:30,,"])
-    result = build_copies(tmp_path, path)
+    result = build_copies(clinics, tmp_path, path)
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert "Maximiliana" not in output and "xxxxxxxx" not in output
@@ -294,13 +295,13 @@ def test_a_clinic_problem_is_reported_once_not_with_every_patient(tmp_path, comm
     assert not (tmp_path / "out").exists()
 
 
-def test_ctrl_c_stops_a_parallel_build_with_exit_130_and_how_to_go_on(tmp_path):
+def test_ctrl_c_stops_a_parallel_build_with_exit_130_and_how_to_go_on(clinics, tmp_path):
     # one language: each process renders the one shared leaflet before its first copy
     rows = [f"P-{n:04},Name {n},n{n}@example.com,ar,2026-12-01 09:30,," for n in range(1, 400)]
     write_csv(tmp_path, [HEADER, *rows])
     # Ctrl-C in a terminal signals the whole process group: the command and its workers
     process = subprocess.Popen(
-        [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(clinics(tmp_path)),
+        [*brochure_command(), "build", "--clinic", "al-noor", "--clinics-dir", str(clinics),
          "--out", "out", "--patients", "patients.csv", "--jobs", "2"], cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         preexec_fn=as_at_a_terminal)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from brochure.pdf import inspect as pdfcheck
-from tests.conftest import copy_clinic, run_cli, run_cli_process
+from tests.conftest import run_cli, run_cli_process
+from tests.sending import clinics_with_records
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 ROWS = [  # an Arabic letter mark (set cover) and a note too long for its block (WeasyPrint's)
@@ -22,7 +23,7 @@ ROWS = [  # an Arabic letter mark (set cover) and a note too long for its block 
 ]
 
 
-def test_installed_system_fonts_change_no_copy(tmp_path):
+def test_installed_system_fonts_change_no_copy(shared, tmp_path):
     import csv
 
     patients = tmp_path / "patients.csv"
@@ -34,9 +35,9 @@ def test_installed_system_fonts_change_no_copy(tmp_path):
     config = tmp_path / "fonts.conf"
     config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{system}</dir>'
                       f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n', encoding="utf-8")
-    # a copy of the clinic: build --patients records its copies in the clinic's records/
-    command = ("build", "--clinic", "al-noor", "--clinics-dir", copy_clinic(tmp_path).parent,
-               "--patients", patients)
+    # the worker's copy of the clinic, its records here: build --patients records its copies
+    clinics = clinics_with_records(shared, tmp_path / "records")
+    command = ("build", "--clinic", "al-noor", "--clinics-dir", clinics, "--patients", patients)
     # no measurement cache: the layout step measures with the machine's fonts in view too
     with_system = run_cli_process(*command, "--out", tmp_path / "system",
                                   env={"FONTCONFIG_FILE": str(config), "BROCHURE_NO_CACHE": "1"})

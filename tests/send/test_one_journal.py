@@ -8,8 +8,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from brochure.send import store
 from tests.mailserver import Mailbox, MailServer
 from tests.sending import (
@@ -24,11 +22,6 @@ from tests.sending import (
 )
 
 EVERYONE_ONCE = [("dbrooks@example.org", 1), ("layla@example.com", 1), ("sara.haddad@example.com", 1)]
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return tmp_path_factory.mktemp("shared")
 
 
 def test_patient_ids_recased_between_runs_are_not_sent_twice(shared, tmp_path):

@@ -18,11 +18,6 @@ from tests.mounts import fill, read_only, small_disk
 from tests.sending import LAYLA, PERSONAL, SARA, clinics_with_records, counts, patients_csv, send
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return tmp_path_factory.mktemp("shared")
-
-
 def build(clinics, cwd, *extra, out="out"):
     return run_cli("build", "--clinic", "al-noor", "--clinics-dir", clinics, "--out", out, *extra, cwd=cwd)
 

@@ -20,11 +20,6 @@ from tests.mailserver import Mailbox, MailServer
 from tests.sending import DANIEL, LAYLA, PERSONAL, SARA, clinics_with_records, patients_csv, send
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return tmp_path_factory.mktemp("shared")
-
-
 def record(clinics, cwd, *extra):
     result = run_cli("record", "--clinic", "al-noor", "--clinics-dir", clinics, *extra, cwd=cwd)
     assert result.returncode == 0, result.stderr

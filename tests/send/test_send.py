@@ -26,6 +26,7 @@ from brochure.send.settings import MailSettings, mail_settings
 from tests.conftest import EXAMPLES, as_at_a_terminal, brochure_command, copy_clinic, run_cli
 from tests.mailserver import FailOnce, Mailbox, MailServer
 from tests.pdftext import pdfium_text
+from tests.sending import clinics_with_records
 
 HEADER = "patient_id,name,email,language,appointment,surgeon,note"
 LAYLA = "P-0001,ليلى حسن,layla@example.com,ar,2026-12-02 10:00,د. عمر خليل,"
@@ -218,32 +219,32 @@ def test_the_rate_limit_spaces_messages_evenly(clinic, copies, tmp_path, monkeyp
 
 # --- the real command, killed mid-batch ----------------------------------------------------------
 
-def clinics_of(folder):
-    """folder/clinics, holding a copy of al-noor (made on first use): where its journal lives."""
-    if not (folder / "clinics" / "al-noor").exists():
-        copy_clinic(folder)
-    return folder / "clinics"
+@pytest.fixture
+def clinics(shared, tmp_path):
+    """clinics/ holding al-noor, the copy this worker's tests share (its copies' template rendered
+    once), its journal and record in this test's tmp_path/records."""
+    return clinics_with_records(shared, tmp_path / "records")
 
 
-def send_args(folder, port, *extra) -> list[str]:
-    return ["send", "--clinic", "al-noor", "--clinics-dir", str(clinics_of(folder)),
+def send_args(clinics, port, *extra) -> list[str]:
+    return ["send", "--clinic", "al-noor", "--clinics-dir", str(clinics),
             "--patients", "patients.csv",
             "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--tls", "none",
             "--rate", str(FAST), *extra]
 
 
-def start_send(folder, port, *extra):
+def start_send(clinics, folder, port, *extra):
     """The installed command in a process of its own, to be killed or interrupted."""
     environment = {k: v for k, v in os.environ.items() if k != "BROCHURE_SMTP_PASSWORD"}
     return subprocess.Popen(
-        [*brochure_command(), *send_args(folder, port, *extra)],
+        [*brochure_command(), *send_args(clinics, port, *extra)],
         cwd=folder, env={**environment, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
-def run_send(folder, port, *extra):
+def run_send(clinics, folder, port, *extra):
     """The re-run after a kill, in-process: what it goes on from is the journal the process left."""
-    result = run_cli(*send_args(folder, port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
+    result = run_cli(*send_args(clinics, port, *extra), cwd=folder, env={"BROCHURE_SMTP_PASSWORD": None})
     return result.returncode, result.stdout, result.stderr
 
 
@@ -251,10 +252,10 @@ def run_send(folder, port, *extra):
 ONE_LANGUAGE = (LAYLA.replace(",ar,", ",en,"), SARA, DANIEL)
 
 
-def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> tuple[int, str]:
+def signal_as_the_second_is_taken(clinics, folder, mailbox, server, signum) -> tuple[int, str]:
     """Run `brochure send` and send it `signum` the moment the server has taken the second
     message, before the server answers; return its exit status and what it printed to stderr."""
-    process = start_send(folder, server.port)
+    process = start_send(clinics, folder, server.port)
     mailbox.on_accept = lambda delivered: (len(mailbox.delivered) == 2
                                            and os.kill(process.pid, signum))
     _, stderr = process.communicate(timeout=120)
@@ -262,28 +263,28 @@ def signal_as_the_second_is_taken(folder, mailbox, server, signum) -> tuple[int,
     return process.returncode, stderr
 
 
-def test_a_sender_killed_after_the_server_took_the_message_never_sends_it_twice(tmp_path):
+def test_a_sender_killed_after_the_server_took_the_message_never_sends_it_twice(clinics, tmp_path):
     """The crash window: the server has the message, the sender dies before it hears so. The
     re-run does not guess: it names the patient and leaves the decision to staff."""
     patients_csv(tmp_path, *ONE_LANGUAGE)
     mailbox = Mailbox()
     with MailServer(mailbox) as server:
-        code, _ = signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGKILL)
+        code, _ = signal_as_the_second_is_taken(clinics, tmp_path, mailbox, server, signal.SIGKILL)
         assert code == -signal.SIGKILL
-        code, stdout, stderr = run_send(tmp_path, server.port)
+        code, stdout, stderr = run_send(clinics, tmp_path, server.port)
         assert code == 2
         assert "unconfirmed: line 3 (P-0002): the connection broke" in stderr
         assert "1 sent, 1 sent before, 1 unconfirmed, 0 with problems" in stdout
         # staff find the message in the server's log and record it
-        code, stdout, stderr = run_send(tmp_path, server.port, "--mark-sent", "P-0002")
+        code, stdout, stderr = run_send(clinics, tmp_path, server.port, "--mark-sent", "P-0002")
         assert code == 0, stderr
         assert "0 sent, 3 sent before, 0 unconfirmed" in stdout
     assert counts(mailbox) == EVERYONE_ONCE
-    journal = tmp_path / "clinics" / "al-noor" / "records" / "send-journal.sqlite3"
+    journal = tmp_path / "records" / "send-journal.sqlite3"
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
 
 
-def test_a_sender_killed_before_the_message_was_complete_sends_it_on_the_rerun(tmp_path):
+def test_a_sender_killed_before_the_message_was_complete_sends_it_on_the_rerun(clinics, tmp_path):
     patients_csv(tmp_path, *ONE_LANGUAGE)
     process = None
 
@@ -295,28 +296,28 @@ def test_a_sender_killed_before_the_message_was_complete_sends_it_on_the_rerun(t
 
     mailbox = Mailbox([kill_at_second_recipient])
     with MailServer(mailbox) as server:
-        process = start_send(tmp_path, server.port)
+        process = start_send(clinics, tmp_path, server.port)
         process.communicate(timeout=120)
         assert process.returncode == -signal.SIGKILL
         assert len(mailbox.delivered) == 1
         mailbox.rules.clear()
-        code, stdout, stderr = run_send(tmp_path, server.port)
+        code, stdout, stderr = run_send(clinics, tmp_path, server.port)
     assert code == 0, stderr
     assert "2 sent, 1 sent before, 0 unconfirmed, 0 with problems" in stdout
     assert counts(mailbox) == EVERYONE_ONCE
 
 
-def test_ctrl_c_while_the_server_answers_still_records_the_message(tmp_path):
+def test_ctrl_c_while_the_server_answers_still_records_the_message(clinics, tmp_path):
     patients_csv(tmp_path, *ONE_LANGUAGE)
     mailbox = Mailbox()
     with MailServer(mailbox) as server:
-        code, stderr = signal_as_the_second_is_taken(tmp_path, mailbox, server, signal.SIGINT)
+        code, stderr = signal_as_the_second_is_taken(clinics, tmp_path, mailbox, server, signal.SIGINT)
         # an interruption, not a bug (1) nor a problem with the input (2); it says how to go on
         assert code == 130, stderr
         assert stderr.strip() == ("interrupted: run the same command again to send the rest: the "
                                   "send journal has every message the mail server took, and none "
                                   "goes twice")
-        code, stdout, stderr = run_send(tmp_path, server.port)
+        code, stdout, stderr = run_send(clinics, tmp_path, server.port)
     assert code == 0, stderr
     assert "1 sent, 2 sent before, 0 unconfirmed, 0 with problems" in stdout
     assert counts(mailbox) == EVERYONE_ONCE
@@ -324,9 +325,9 @@ def test_ctrl_c_while_the_server_answers_still_records_the_message(tmp_path):
 
 # --- dry run, settings, password -----------------------------------------------------------------
 
-def test_dry_run_writes_private_eml_files_and_sends_nothing(tmp_path):
+def test_dry_run_writes_private_eml_files_and_sends_nothing(clinics, tmp_path):
     patients_csv(tmp_path, LAYLA, SARA)
-    result = run_cli("send", "--clinic", "al-noor", "--clinics-dir", clinics_of(tmp_path), "--patients",
+    result = run_cli("send", "--clinic", "al-noor", "--clinics-dir", clinics, "--patients",
                      "patients.csv", "--out", "out", "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "2 messages written to out/al-noor/outbox/ (nothing sent)" in result.stdout
@@ -340,15 +341,15 @@ def test_dry_run_writes_private_eml_files_and_sends_nothing(tmp_path):
     assert message["To"].addresses[0].addr_spec == "layla@example.com"
     pdf = next(message.iter_attachments()).get_content()
     assert "ليلى حسن" in pdfium_text(pdf)
-    assert not (tmp_path / "clinics" / "al-noor" / "records" / "send-journal.sqlite3").exists()
+    assert not (tmp_path / "records" / "send-journal.sqlite3").exists()
 
 
-def test_the_password_comes_only_from_the_environment(tmp_path):
+def test_the_password_comes_only_from_the_environment(clinics, tmp_path):
     patients_csv(tmp_path, DANIEL)
     mailbox = Mailbox()
     secret = "s3cret-Passw0rd"
     with MailServer(mailbox, users={"clinic-mailer": secret}) as server:
-        args = ["send", "--clinic", "al-noor", "--clinics-dir", clinics_of(tmp_path),
+        args = ["send", "--clinic", "al-noor", "--clinics-dir", clinics,
                 "--patients", "patients.csv",
                 "--out", "out", "--smtp-host", "127.0.0.1", "--smtp-port", server.port, "--tls", "none",
                 "--smtp-user", "clinic-mailer"]

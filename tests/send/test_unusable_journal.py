@@ -14,11 +14,6 @@ from tests.mounts import fill, read_only, small_disk
 from tests.sending import LAYLA, SARA, clinics_with_records, one_error_line, patients_csv, send
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return tmp_path_factory.mktemp("shared")
-
-
 def a_journal_with_layla_sent(records, tmp_path):
     records.mkdir(parents=True, exist_ok=True)
     layla = next(iter(read_patients(patients_csv(tmp_path, LAYLA, name="layla.csv"))))

@@ -10,10 +10,8 @@ import io
 import pdfplumber
 import pytest
 
-import brochure
 from brochure.config.options import PAPER
 from brochure.render import balance
-from tests.conftest import EXAMPLES
 
 PT_PER_MM = 72 / 25.4
 PAGE_MARGIN_MM = 12  # left and right, templates/css/leaflet.css
@@ -22,8 +20,8 @@ TOLERANCE_MM = 1.5
 
 @pytest.mark.parametrize("slug, paper, languages", [("al-noor", "a4", ("ar", "en")),
                                                     ("harbor-spine", "letter", ("en", "ar"))])
-def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, languages):
-    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper, languages)
+def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, languages, shared_builds):
+    leaflet = shared_builds.made(slug, "sheet", "office", paper, ",".join(languages))
     left_mm = PAGE_MARGIN_MM + balance.FIGURE_INSET_MM
     right_mm = PAPER[paper]["width_mm"] - left_mm
     with pdfplumber.open(io.BytesIO(leaflet.pdf)) as pdf:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import brochure
 from brochure.render import balance
-from tests.conftest import EXAMPLES
 from tests.pdftext import words_on_page
 
 
@@ -29,22 +27,23 @@ def _page_of(pdf: bytes, pages: int, word: str) -> int:
 @pytest.mark.parametrize(("slug", "paper", "languages"), [
     ("harbor-spine", "a4", ("en", "ar")), ("harbor-spine", "letter", ("ar", "en")),
     ("dar-al-shifa", "letter", ("ar", "en")), ("al-noor", "letter", ("en",))])
-def test_the_benefits_list_is_on_the_side_of_the_sentence_that_introduces_it(slug, paper, languages):
+def test_the_benefits_list_is_on_the_side_of_the_sentence_that_introduces_it(slug, paper, languages,
+                                                                            shared_builds):
     # "... special medical equipment to reduce:" and its first item, "tissue trauma" (al-noor's
     # bilingual sheet is the exception: even tight, its only fitting cut is there)
-    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / slug), paper, languages)
+    leaflet = shared_builds.made(slug, "sheet", "office", paper, ",".join(languages))
     assert _page_of(leaflet.pdf, leaflet.page_count, "reduce:") == \
         _page_of(leaflet.pdf, leaflet.page_count, "trauma")
 
 
-def test_a_one_language_sheet_that_fits_one_side_with_tighter_spacing_takes_one_side():
+def test_a_one_language_sheet_that_fits_one_side_with_tighter_spacing_takes_one_side(shared_builds):
     # al-noor's English leaflet misses one A4 side by a few millimetres at normal spacing: one
     # side, snug, rather than two sides each about half empty
-    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / "al-noor"), "a4", ("en",))
+    leaflet = shared_builds.made("al-noor", "sheet", "office", "a4", "en")
     assert (leaflet.page_count, leaflet.density) == (1, "snug")
     assert leaflet.fill["page 1"] >= 0.85
 
 
-def test_a_one_language_sheet_that_fits_one_side_at_normal_spacing_is_not_tightened():
-    leaflet = brochure.make_leaflet(brochure.load_clinic(EXAMPLES / "dar-al-shifa"), "a4", ("en",))
+def test_a_one_language_sheet_that_fits_one_side_at_normal_spacing_is_not_tightened(shared_builds):
+    leaflet = shared_builds.made("dar-al-shifa", "sheet", "office", "a4", "en")
     assert (leaflet.page_count, leaflet.density) == (1, "normal")

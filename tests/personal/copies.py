@@ -6,6 +6,7 @@ import io
 import re
 
 import pikepdf
+import pytest
 
 from brochure.config.patients import Patient
 from brochure.personal import leaflet as personal
@@ -17,6 +18,19 @@ def first_of_its_batch(clinic, patient: Patient, paper: str) -> None:
     needs it first): only the copy and its comparison are made again."""
     template = personal._copy_template(clinic, paper, patient.languages)
     template.fast, template.checked = True, False
+
+
+def set_copy_and_its_weasyprint_layout(clinic, patient: Patient) -> tuple[bytes, bytes]:
+    """The first copy of a batch, set into the shared copy, and the WeasyPrint layout of the same
+    patient its drift check compared it with (kept, not rendered a second time)."""
+    first_of_its_batch(clinic, patient, clinic.paper)
+    laid_out, lay_out = [], personal._laid_out_by_weasyprint
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(personal, "_laid_out_by_weasyprint",
+                      lambda *args: laid_out.append(lay_out(*args)) or laid_out[-1])
+        set_copy = personal.make_personal_leaflet(clinic, patient).pdf
+    [weasyprint] = laid_out  # rendered once, by the drift check
+    return set_copy, weasyprint.pdf
 
 
 def check_pdf_standards(pdf: bytes) -> None:

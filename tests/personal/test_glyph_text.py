@@ -14,10 +14,9 @@ import pytest
 
 import brochure
 from brochure.config.patients import Patient
-from brochure.personal import leaflet as personal
 from brochure.weasy import cluster_pieces
 from tests.conftest import EXAMPLES
-from tests.personal.copies import check_pdf_standards, first_of_its_batch
+from tests.personal.copies import check_pdf_standards, set_copy_and_its_weasyprint_layout
 
 NAME = "عَبْدُ اللّٰهِ مُحَمَّد"
 
@@ -30,10 +29,7 @@ def copies(shared_builds):
         clinic = brochure.load_clinic(EXAMPLES / "al-noor")
         patient = Patient("P-0310", NAME, "a@example.com", "ar", dt.datetime(2026, 12, 8, 10, 30),
                           None, "مُحَمَّد")
-        first_of_its_batch(clinic, patient, clinic.paper)
-        fast = personal.make_personal_leaflet(clinic, patient).pdf
-        template = personal._copy_template(clinic, clinic.paper, patient.languages)
-        laid_out = personal._laid_out_by_weasyprint(clinic, patient, clinic.paper, template.density).pdf
+        fast, laid_out = set_copy_and_its_weasyprint_layout(clinic, patient)
         return {"set": fast, "weasyprint": laid_out}
 
     return shared_builds.once("glyph-text-copies", make)

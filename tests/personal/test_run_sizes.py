@@ -17,7 +17,7 @@ import brochure
 from brochure.config.patients import Patient
 from brochure.personal import leaflet as personal
 from tests.conftest import EXAMPLES
-from tests.personal.copies import first_of_its_batch
+from tests.personal.copies import set_copy_and_its_weasyprint_layout
 
 NOTES = {"ar": "اتصل على 050-123-4567 واسأل عن Dr. Sami\nأرسل الأشعة إلى care@alnoor-spine.example",
          "en": "Call 050-123-4567 and ask for د. سامي\nEmail scans to care@alnoor-spine.example"}
@@ -42,17 +42,11 @@ def copies(request, shared_builds):
         language = request.param
         patient = Patient("P-0320", NAMES[language], "p@example.com", language,
                           dt.datetime(2026, 12, 8, 10, 30), "Dr. Omar Haddad", NOTES[language])
-        first_of_its_batch(clinic, patient, clinic.paper)
+        set_copy, weasyprint = set_copy_and_its_weasyprint_layout(clinic, patient)
+        assert set_copy.count(b"%%EOF") == 2  # set into the shared copy: the drift check passed
         template = personal._copy_template(clinic, clinic.paper, patient.languages)
         cards = {slot.language: (slot.top, slot.top + slot.height) for slot in template.cover.slots}
-        laid_out, lay_out = [], personal._laid_out_by_weasyprint
-        with pytest.MonkeyPatch.context() as patch:  # keep the layout the drift check compares with
-            patch.setattr(personal, "_laid_out_by_weasyprint",
-                          lambda *args: laid_out.append(lay_out(*args)) or laid_out[-1])
-            set_copy = personal.make_personal_leaflet(clinic, patient).pdf
-        assert set_copy.count(b"%%EOF") == 2  # set into the shared copy: the drift check passed
-        [weasyprint] = laid_out  # WeasyPrint's layout of the same patient, rendered once
-        return {"set": set_copy, "weasyprint": weasyprint.pdf}, cards
+        return {"set": set_copy, "weasyprint": weasyprint}, cards
 
     return shared_builds.once(f"run-sizes-{request.param}", make)
 

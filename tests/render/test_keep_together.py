@@ -26,11 +26,11 @@ def _page_of(pdf: bytes, pages: int, word: str) -> int:
 
 @pytest.mark.parametrize(("slug", "paper", "languages"), [
     ("harbor-spine", "a4", ("en", "ar")), ("harbor-spine", "letter", ("ar", "en")),
-    ("dar-al-shifa", "letter", ("ar", "en")), ("al-noor", "letter", ("en",))])
+    ("dar-al-shifa", "letter", ("ar", "en")), ("al-noor", "letter", ("en",)),
+    ("al-noor", "a4", ("ar", "en"))])
 def test_the_benefits_list_is_on_the_side_of_the_sentence_that_introduces_it(slug, paper, languages,
                                                                             shared_builds):
-    # "... special medical equipment to reduce:" and its first item, "tissue trauma" (al-noor's
-    # bilingual sheet is the exception: even tight, its only fitting cut is there)
+    # "... special medical equipment to reduce:" and its first item, "tissue trauma"
     leaflet = shared_builds.made(slug, "sheet", "office", paper, ",".join(languages))
     assert _page_of(leaflet.pdf, leaflet.page_count, "reduce:") == \
         _page_of(leaflet.pdf, leaflet.page_count, "trauma")

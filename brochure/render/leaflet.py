@@ -102,9 +102,9 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
         return write and rendered.page_count <= page_limit and not rendered.overflows
 
     measuring_pages: dict[str, str] = {}  # made once per density measured at
-    # a one-language sheet is printed on one side wherever tighter spacing fits it there: a back
-    # left blank beats two sides each half empty
-    one_side = layout == "sheet" and edition != "screen" and len(languages) == 1 and patient is None
+    # a one-language sheet is printed on one side, and the screen edition gives each language one
+    # page, wherever tighter spacing fits it there: one full page beats two half-empty ones
+    one_side = layout == "sheet" and patient is None and (edition == "screen" or len(languages) == 1)
     ladder = [(density, 1) for density in DENSITIES] if one_side else []
     ladder += [(density, None) for density in DENSITIES]
     for density, most_sides in ladder:

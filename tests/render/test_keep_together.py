@@ -47,3 +47,12 @@ def test_a_one_language_sheet_that_fits_one_side_with_tighter_spacing_takes_one_
 def test_a_one_language_sheet_that_fits_one_side_at_normal_spacing_is_not_tightened(shared_builds):
     leaflet = shared_builds.made("dar-al-shifa", "sheet", "office", "a4", "en")
     assert (leaflet.page_count, leaflet.density) == (1, "normal")
+
+
+
+def test_the_screen_edition_gives_a_language_one_page_where_tighter_spacing_fits_it(shared_builds):
+    # harbor-spine's Arabic took two Letter pages about half full each at normal spacing
+    alone = shared_builds.made("harbor-spine", "sheet", "screen", "letter", "ar")
+    assert (alone.page_count, alone.density) == (1, "tight")
+    both = shared_builds.made("harbor-spine", "sheet", "screen", "letter", "ar,en")
+    assert both.page_count == 2 and min(both.fill.values()) >= 0.8

@@ -14,7 +14,6 @@ document made the plain way, kept for comparison (see bench/ and tests/personal/
 from __future__ import annotations
 
 import logging
-import re
 import stat
 from contextlib import suppress
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from brochure.pdf import inspect as pdfcheck
 from brochure.personal import covers
 from brochure.render.html import Rendered, _font_config, format_appointment, render_pdf
 from brochure.render.leaflet import planned_html
+from brochure.render.pages import Overflow
 from brochure.text_runs import region_of
 
 SCREEN = {"pdf_variant": "pdf/ua-1"}
@@ -183,14 +183,13 @@ def _refuse(where: str, rendered: Rendered, problems: list[Problem]) -> None:
         raise BrochureError(problems)
 
 
-def _overflow_problems(where: str, patient: Patient, overflows: list[str]) -> list[Problem]:
+def _overflow_problems(where: str, patient: Patient, overflows: list[Overflow]) -> list[Problem]:
     """Text wider than its column, without the text: the renderer's description quotes it, and
     in a copy whose shared leaflet passed that is the patient's name, surgeon or note. The field
     is named when the quoted words are found in it, else the three are named together."""
     fields: dict[str, None] = {}
     for overflow in overflows:
-        quoted = re.search(r'"(.+)" is wider than its column', overflow)
-        words = " ".join(quoted.group(1).split()) if quoted else ""
+        words = " ".join(overflow.text.split())
         found = [name for name in ("name", "surgeon", "note")
                  if words and words in " ".join((getattr(patient, name) or "").split())]
         fields.update(dict.fromkeys(found[:1] or [""]))

@@ -16,6 +16,7 @@ from brochure.pdf import prepress
 from brochure.render import balance, measure_cache
 from brochure.render.balance import pair_rows, single_cells, trifold_items
 from brochure.render.html import DENSITIES, leaflet_html, render_pdf
+from brochure.render.pages import Overflow
 
 
 @dataclass(frozen=True)
@@ -324,14 +325,14 @@ def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
             f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
 
 
-def _overflow_problem(clinic: Clinic, where: str, overflow: str) -> Problem:
+def _overflow_problem(clinic: Clinic, where: str, overflow: Overflow) -> Problem:
     """Text wider than its column, blamed on the file it came from: a clinic's own section is
     named by its file and language, everything else by clinic.toml."""
     for section in clinic.extra_sections:
-        found = re.search(rf", {re.escape(section.id)}(?:-(en|ar))?(?:-\d+)?: (.*)", overflow)
+        found = re.fullmatch(rf"{re.escape(section.id)}(?:-(en|ar))?(?:-\d+)?", overflow.where)
         if found:
             # a bilingual row names no language: the overflowing text's own direction does
-            lang = found.group(1) or ("ar" if direction_of(found.group(2)) == "rtl" else "en")
+            lang = found.group(1) or ("ar" if direction_of(overflow.text) == "rtl" else "en")
             return Problem(display_path(section.source), f"section.{lang}", f"text overflows: {overflow}")
     return Problem(where, "", f"text overflows: {overflow}")
 

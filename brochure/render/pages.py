@@ -14,11 +14,25 @@ PX_TO_PT = 0.75
 
 
 @dataclass(frozen=True)
+class Overflow:
+    """Something laid out past the room it was given, described for staff (`str`), with the
+    element it sits in and the text that sticks out, so callers can name the field without
+    reading the description."""
+
+    message: str
+    where: str = ""  # the section's element id without "section-", as "what-ar-2"; else ""
+    text: str = ""   # the first 40 characters of the text wider than its column; else ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
 class Rendered:
     pdf: bytes
     page_count: int
     section_pages: dict[str, int]  # element id -> page number where it starts
-    overflows: list[str]           # text that sticks out of its column, described for staff
+    overflows: list[Overflow]      # text that sticks out of its column
     logo_size_pt: tuple[float, float] | None = None  # the logo as printed
     # content boxes of the elements named by render_pdf's `box_ids`: left, top, width, height in
     # pt from the top left of their page
@@ -32,7 +46,7 @@ class Rendered:
 
 def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:
     section_pages: dict[str, int] = {}
-    overflows: list[str] = []
+    overflows: list[Overflow] = []
     found: dict[str, tuple[float, float, float, float]] = {}
     heights: dict[str, float] = {}
     leads: dict[str, float] = {}
@@ -88,7 +102,7 @@ def _side_fill(page_box) -> float:
     return round(min(1.0, (max(bottoms, default=top) - top) / height), 3) if height else 0.0
 
 
-def _panel_fill(page_box, page: int, found: list[str]) -> dict[str, float]:
+def _panel_fill(page_box, page: int, found: list[Overflow]) -> dict[str, float]:
     """A tri-fold panel is a fixed box between folds: content below its bottom edge would print
     across the next panel's fold or off the sheet. Names the panel and the first section out, and
     returns how full each panel is."""
@@ -106,8 +120,8 @@ def _panel_fill(page_box, page: int, found: list[str]) -> dict[str, float]:
                 what = re.sub(r"-(en|ar)(-\d+)?$", "", (child.element.get("id") or "content")
                               .removeprefix("section-"))
                 side = "outside" if page == 1 else "inside"
-                found.append(f"panel {element.get('data-panel')} ({side} page): {what} does not fit "
-                             f"({(_bottom(child) - limit) / 96 * 25.4:.0f} mm too long)")
+                found.append(Overflow(f"panel {element.get('data-panel')} ({side} page): {what} does "
+                                      f"not fit ({(_bottom(child) - limit) / 96 * 25.4:.0f} mm too long)"))
                 break
     return fill
 
@@ -122,7 +136,7 @@ def logo_size(document) -> tuple[float, float] | None:
     return None
 
 
-def _find_overflow(box, bounds, where: str, page: int, found: list[str],
+def _find_overflow(box, bounds, where: str, page: int, found: list[Overflow],
                    paper: tuple[float, float]) -> None:
     """Text runs wider than the block that holds them: a long unbreakable address, a name that
     will not wrap. WeasyPrint lets them run into the next column or off the paper, silently."""
@@ -133,12 +147,14 @@ def _find_overflow(box, bounds, where: str, page: int, found: list[str],
         left = box.content_box_x()
         bounds = (left, left + box.width)
         if left < paper[0] - OVERFLOW_TOLERANCE_PT or bounds[1] > paper[1] + OVERFLOW_TOLERANCE_PT:
-            found.append(f"page {page}, {where}: a block is wider than the printable area")
+            found.append(Overflow(f"page {page}, {where}: a block is wider than the printable area",
+                                  where))
             return
     if isinstance(box, boxes.TextBox) and bounds is not None and box.text.strip():
         start, end = box.position_x, box.position_x + box.width
         if start < bounds[0] - OVERFLOW_TOLERANCE_PT or end > bounds[1] + OVERFLOW_TOLERANCE_PT:
-            found.append(f"page {page}, {where}: \"{box.text.strip()[:40]}\" is wider than its column")
+            text = box.text.strip()[:40]
+            found.append(Overflow(f"page {page}, {where}: \"{text}\" is wider than its column", where, text))
         return
     for child in getattr(box, "children", ()):
         _find_overflow(child, bounds, where, page, found, paper)

@@ -6,22 +6,28 @@ one process, interleaved so that noise hits both alike:
 
 1. brochure's leaflet for the demo clinic, the HTML exactly as the build makes it (the layout step
    has chosen the density and where each section goes), with brochure's stylesheet;
-2. the same content as plain HTML: the same words, lists, incision figure (the same SVG) and
-   contact lines, English and Arabic in two simple floated columns, the same fonts, no grid, no
-   brand styling.
+2. the same content as plain HTML: every heading, paragraph, list item, caption and label of the
+   leaflet (taken from the leaflet's own HTML, so the words are the same by construction), its
+   drawings as they are (incision bars, ruler, QR code, logo), English and Arabic in two simple
+   floated columns, the same fonts, no grid, no brand styling.
 
-and prints the cost per page of each (median layout time / pages) and their ratio, the page-cost
-ratio (target: at most 1.5). It also prints the full build (`make_leaflet`: the layout step's
-measuring, layout, PDF and checks) for scale.
+and prints two ratios against the target of 1.5: the layout time of the same content (the issue's
+wording: "the leaflet within 1.5 times bare WeasyPrint laying out the same content"), and the cost
+per page (median layout time / pages), which earlier passes reported as the page-cost ratio and
+which also charges the leaflet for setting the content on fewer pages. Both are printed; neither is
+left out. It also prints the full build (`make_leaflet`: the layout step's measuring, layout, PDF
+and checks) for scale.
 
 Run from the repository root: `make bench`, or `python bench/bench_layout.py --repeat 8`.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
+import tinyhtml5
 import weasyprint
 from markupsafe import escape
 from timing import repeat_from_arguments, timed  # bench/timing.py, beside this script
@@ -46,33 +52,54 @@ h1 { font-size: 28pt; } h2 { font-size: 14pt; } svg { display: block; }
 """
 
 
-def plain_html(clinic, topic, leaflet_html: str) -> str:
-    """The leaflet's content as the simplest HTML that holds it: the figure's SVG is taken from
-    the leaflet itself, so both lay out the same drawing."""
-    start = leaflet_html.index('<svg class="bar')
-    figure = leaflet_html[start:leaflet_html.index("</div>", leaflet_html.index('<svg class="ruler"'))]
+DRAWINGS = re.compile(r"<svg\b.*?</svg>|<img\b[^>]*>", re.S)  # never nested in the leaflet
+TEXT_BLOCKS = {"h1", "h2", "p", "li", "figcaption"}
+
+
+def plain_html(leaflet_html: str) -> str:
+    """Every word of the leaflet as the simplest HTML that holds it: each heading, paragraph, list
+    item, caption and figure label of the leaflet, in its order, in the column of its language, as
+    a plain element; the leaflet's own drawings (incision bars, ruler, QR code, logo) as they are."""
+    document = tinyhtml5.parse(leaflet_html)
+    columns: dict[str, list[str]] = {"en": [], "ar": []}
+    drawings = DRAWINGS.findall(leaflet_html)
+    lists: dict[str, list[str]] = {"en": [], "ar": []}  # the open list's items, per language
+
+    def walk(element, lang):
+        tag = element.tag.rpartition("}")[2]
+        lang = element.get("lang", lang)
+        if tag in ("head", "title"):
+            return
+        if tag in ("svg", "img"):
+            return  # the drawings are taken as they are, below
+        classes = element.get("class", "").split()
+        if tag in TEXT_BLOCKS or "bar-label" in classes:
+            text = " ".join("".join(element.itertext()).split())
+            if tag == "li":
+                lists[lang].append(f"<li>{escape(text)}</li>")
+                return
+            close_list(lang)
+            name = tag if tag in ("h1", "h2") else "p"
+            columns[lang].append(f"<{name}>{escape(text)}</{name}>")
+            return
+        for child in element:
+            walk(child, lang)
+
+    def close_list(lang):
+        if lists[lang]:
+            columns[lang].append(f"<ul>{''.join(lists[lang])}</ul>")
+            lists[lang] = []
+
+    walk(document, document.get("lang", "en"))
+    for lang in columns:
+        close_list(lang)
     fonts = "".join(
         f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}'
         for family, weight, path in _fonts())
-    words = brochure_html.interface_words()
-    columns = []
-    for lang in ("en", "ar"):
-        parts = [f"<h1>{escape(topic.title[lang])}</h1>"]
-        for section in topic.sections + clinic.extra_sections:
-            text = section[lang]
-            parts.append(f"<h2>{escape(text.heading)}</h2>")
-            parts += [f"<p>{escape(p)}</p>" for p in text.paragraphs]
-            if text.items:
-                parts.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in text.items) + "</ul>")
-            parts += [f"<p>{escape(p)}</p>" for p in text.closing]
-        contact = clinic.contact
-        parts.append(f"<h2>{escape(words['contact_heading'][lang])}</h2>")
-        parts += [f"<p>{escape(value)}</p>" for value in
-                  (contact.phone, contact.email, contact.website, contact.address[lang])]
-        parts.append(f"<p>{escape(words['disclaimer'][lang])}</p>")
-        columns.append(f'<div class="col {lang}" lang="{lang}">{"".join(parts)}</div>')
+    body = "".join(f'<div class="col {lang}" lang="{lang}">{"".join(parts)}</div>'
+                   for lang, parts in columns.items())
     return (f"<!doctype html><html><head><meta charset='utf-8'><style>{fonts}{PLAIN_STYLE}</style>"
-            f"</head><body>{''.join(columns)}<div style='clear: both'>{figure}</div></body></html>")
+            f"</head><body>{body}<div style='clear: both'>{''.join(drawings)}</div></body></html>")
 
 
 def _fonts():
@@ -96,7 +123,7 @@ def bench(repeat: int) -> None:
     languages, paper = clinic.languages, clinic.paper
     html, _, density = fitted(clinic, topic, languages, paper, layout="sheet", edition="office",
                               write=False)
-    plain = plain_html(clinic, topic, html)
+    plain = plain_html(html)
     fonts = brochure_html._font_config()
     sheets = [brochure_html._stylesheet("leaflet")]
     base_url = clinic.folder.as_uri() + "/"
@@ -124,10 +151,13 @@ def bench(repeat: int) -> None:
         median = statistics.median(times[key])
         cost[key] = median / pages[key]
         print(f"  {label:44} {median:9.3f} {pages[key]:6d} {cost[key]:8.3f}")
-    ratio = cost["leaflet"] / cost["plain"]
-    verdict = "within" if ratio <= TARGET_RATIO else "OVER"
-    print(f"  page-cost ratio: {ratio:.2f} ({verdict} the target of {TARGET_RATIO}); "
-          f"CSS grid in the leaflet: {'yes' if grid else 'none'}")
+    same_content = statistics.median(times["leaflet"]) / statistics.median(times["plain"])
+    per_page = cost["leaflet"] / cost["plain"]
+    for label, ratio in (("layout-time ratio, same content", same_content),
+                         ("page-cost ratio, per page", per_page)):
+        verdict = "within" if ratio <= TARGET_RATIO else "OVER"
+        print(f"  {label}: {ratio:.2f} ({verdict} the target of {TARGET_RATIO})")
+    print(f"  CSS grid in the leaflet: {'yes' if grid else 'none'}")
     print(f"  full build (make_leaflet: layout step, layout, PDF, checks): "
           f"{statistics.median(times['build']):.3f} s median")
 

@@ -3,11 +3,9 @@ for one clinic or many, spread over processes."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -64,6 +62,10 @@ def build_clinics(folders: list[Path], out_dir: Path, *, paper: str | None = Non
     if jobs <= 1:
         yield from map(build_one, folders)
         return
+    # imported here: a single clinic's build (most builds) never needs them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: a worker starts in milliseconds with brochure imported; the parent has loaded neither
     # WeasyPrint nor a thread by now, so nothing half-held is copied into the children
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()

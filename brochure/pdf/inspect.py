@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import pikepdf
 from fontTools.ttLib import TTFont
 
 from brochure.assets import fonts_dir
@@ -54,45 +53,92 @@ class PdfFacts:
 def inspect_pdf(pdf: bytes) -> PdfFacts:
     """One pass over the PDF's page resources (including form XObjects, where SVG is drawn).
     pikepdf (qpdf) reads it: the press edition's library, quicker to load than pypdf."""
-    found: dict[str, EmbeddedFont] = {}
-    mapped: list[str] = []
-    unmapped = 0
+    import pikepdf
+
+    facts = _Facts()
     seen: set[tuple[int, int]] = set()
 
     def walk(node):
-        nonlocal unmapped
         if not isinstance(node, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
             return  # names, numbers, strings
         if node.is_indirect:
             if node.objgen in seen:
                 return
             seen.add(node.objgen)
-        if not isinstance(node, pikepdf.Array):  # a dictionary, or a stream's
-            if node.get("/Type") == "/FontDescriptor":
-                label = _SUBSET_TAG.sub("", str(node.get("/FontName", "")).lstrip("/"))
-                program = next((node[k] for k in ("/FontFile2", "/FontFile3", "/FontFile")
-                                if k in node), None)
-                found[label] = EmbeddedFont(label, _program_name(program), program is not None)
-                return
-            if "/ToUnicode" in node:
-                mapped.append(_cmap_text(node["/ToUnicode"].read_bytes()))
-            elif node.get("/Type") == "/Font" and node.get("/Subtype") not in _DESCENDANT_FONTS:
-                unmapped += 1
-            for key, value in node.items():
-                if key not in ("/Parent", "/P", "/Contents", "/ToUnicode"):
-                    walk(value)
-        else:
+        if isinstance(node, pikepdf.Array):
             for item in node:
                 walk(item)
+        elif not facts.note(lambda key: node.get("/" + key), lambda stream: stream.read_bytes()):
+            for key, value in node.items():  # a dictionary, or a stream's
+                if key not in ("/Parent", "/P", "/Contents", "/ToUnicode"):
+                    walk(value)
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
             if "/Resources" in page.obj:
                 walk(page.obj["/Resources"])
-    return PdfFacts(sorted(found.values(), key=lambda f: f.label), "".join(mapped), unmapped)
+    return facts.facts()
 
 
-_DESCENDANT_FONTS = ("/CIDFontType0", "/CIDFontType2")  # their Type0 parent holds the ToUnicode map
+def written_facts(objects: list) -> PdfFacts:
+    """The same facts from the objects WeasyPrint writes, as a `write_pdf` finisher is handed them
+    (`pdf.objects`, pydyf's): the fonts and ToUnicode maps the file holds, without parsing the
+    file back (the build's check, so that a build needs neither pikepdf nor the reading). Every
+    object counts, where inspect_pdf follows the pages: WeasyPrint writes only the fonts used."""
+    facts = _Facts()
+
+    def data(entry) -> bytes:  # an indirect reference, b"12 0 R", or the stream itself
+        stream = objects[int(entry.split()[0])] if isinstance(entry, bytes) else entry
+        return b"\n".join(chunk if isinstance(chunk, bytes) else str(chunk).encode()
+                          for chunk in stream.stream)  # as pydyf writes it, before compressing
+
+    for node in objects:
+        entries = node if isinstance(node, dict) else getattr(node, "extra", None)  # a stream's
+        if isinstance(entries, dict):
+            facts.note(entries.get, data)
+    return facts.facts()
+
+
+_DESCENDANT_FONTS = ("CIDFontType0", "CIDFontType2")  # their Type0 parent holds the ToUnicode map
+_FONT_FILES = ("FontFile2", "FontFile3", "FontFile")
+
+
+class _Facts:
+    """What inspect_pdf and written_facts gather, whichever library holds the PDF's objects."""
+
+    def __init__(self):
+        self.found: dict[str, EmbeddedFont] = {}
+        self.mapped: list[str] = []
+        self.unmapped = 0
+
+    def note(self, get, data) -> bool:
+        """One dictionary: `get(key)` its entry ("Type", no slash) or None, `data(entry)` the bytes
+        of the stream an entry points to. True for a font descriptor: nothing more inside it."""
+        kind = _name(get("Type"))
+        if kind == "FontDescriptor":
+            label = _SUBSET_TAG.sub("", _name(get("FontName")))
+            program = next((get(key) for key in _FONT_FILES if get(key) is not None), None)
+            self.found[label] = EmbeddedFont(
+                label, None if program is None else _program_name(data(program)), program is not None)
+            return True
+        if get("ToUnicode") is not None:
+            self.mapped.append(_cmap_text(data(get("ToUnicode"))))
+        elif kind == "Font" and _name(get("Subtype")) not in _DESCENDANT_FONTS:
+            self.unmapped += 1
+        return False
+
+    def facts(self) -> PdfFacts:
+        return PdfFacts(sorted(self.found.values(), key=lambda f: f.label), "".join(self.mapped),
+                        self.unmapped)
+
+
+def _name(value) -> str:
+    """A PDF name as text without its slash: pikepdf's Name, pydyf's str or bytes, or None."""
+    if value is None:
+        return ""
+    return (value.decode("latin-1") if isinstance(value, bytes) else str(value)).lstrip("/")
+
+
 _CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
@@ -113,11 +159,9 @@ def _cmap_text(cmap: bytes) -> str:
     return "".join(text)
 
 
-def _program_name(stream) -> str | None:
-    if stream is None:
-        return None
+def _program_name(program: bytes) -> str | None:
     try:
-        font = TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
+        font = TTFont(io.BytesIO(program), lazy=True)
         return font["name"].getDebugName(6)
     except Exception:  # a font program fontTools cannot read is reported as not bundled
         return None

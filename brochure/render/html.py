@@ -21,6 +21,7 @@ from brochure.config.clinic import Clinic
 from brochure.config.content import Topic, interface_words
 from brochure.config.options import BLEED_MM, PAPER
 from brochure.errors import BrochureError, Problem, display_path
+from brochure.pdf.inspect import written_facts
 from brochure.pdf.prepress import cmyk_profile
 from brochure.pdf.tagging import install as tag_languages
 from brochure.render import balance, figures, measure_cache, pages, typeset
@@ -364,8 +365,10 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
                         url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
         measured = pages.measured(document, box_ids)
         if write and (fits is None or fits(measured)):
-            measured = replace(measured, pdf=document.write_pdf(**(options or {})),
-                               logo_size_pt=pages.logo_size(document))
+            facts = []  # what the file holds, read from the objects as WeasyPrint writes them
+            pdf = document.write_pdf(**(options or {}), finisher=lambda _, written: facts.append(
+                written_facts(written.objects)))
+            measured = replace(measured, pdf=pdf, facts=facts[0], logo_size_pt=pages.logo_size(document))
     if complaints or fetcher.refused:
         where = display_path(clinic.config_file)
         problems = [Problem(where, "", f"refused to read {url}") for url in fetcher.refused]

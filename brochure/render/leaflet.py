@@ -71,7 +71,7 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                                                rendered.page_count))
     if rendered.overflows:
         raise BrochureError([_overflow_problem(clinic, where, o) for o in rendered.overflows])
-    facts = pdfcheck.inspect_pdf(rendered.pdf)
+    facts = rendered.facts  # read as the PDF was written: no second reading of the file
     problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
     if pdfcheck.presentation_form_count(facts.mapped_text):
         problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped (presentation forms "

@@ -42,6 +42,7 @@ class Rendered:
     # how full each side of the sheet (page 1, page 2...) or tri-fold panel is, 0 to 1
     fill: dict[str, float] = field(default_factory=dict)
     fetched: tuple = ()  # the files the render read (render_pdf's fetcher)
+    facts: object = None  # pdf.inspect.PdfFacts of `pdf`: its fonts and text layer, as written
 
 
 def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:

@@ -13,7 +13,7 @@ from functools import cache, partial
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
@@ -27,7 +27,7 @@ from brochure.render import balance, figures, measure_cache, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
 from brochure.text_runs import region_of
-from brochure.weasy import BundledFontConfiguration
+from brochure.weasy import BundledFontConfiguration, LeafletHTML
 
 tag_languages()
 
@@ -361,8 +361,8 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
     fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder, *extra_roots))
     sheets = [_stylesheet(name) for name in stylesheets]
     with _weasyprint_complaints() as complaints:
-        document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
+        document = LeafletHTML(string=html, base_url=clinic.folder.as_uri() + "/",
+                               url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
         measured = pages.measured(document, box_ids)
         if write and (fits is None or fits(measured)):
             measured = replace(measured, pdf=document.write_pdf(**(options or {})),

@@ -9,6 +9,8 @@ import io
 import pdfplumber
 import pytest
 
+from brochure.config.content import load_topic
+from brochure.render import typeset
 from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import pdfium_text
 
@@ -67,6 +69,28 @@ def test_title_is_set_between_28_and_36_pt(leaflets, build):
         script = (lambda c: "\u0621" <= c <= "\u064a") if lang == "ar" else str.isascii
         title = [size for text, size in chars if script(text) and text.isalpha() and size >= 27.5]
         assert title and all(27.99 <= size <= 36 for size in title), lang
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_title_lines_never_hold_one_word_alone(leaflets, build):
+    """Each title line read back from the PDF holds two words or more. A bilingual masthead stacks
+    its titles where side by side would leave one alone ("Minimally" at 28 pt is wider than half
+    the masthead). Only a tri-fold cover may keep a word alone, where the panel is too narrow for
+    any break without one: "Minimally Invasive" is 93 mm at 28 pt, the cover 74 to 90 mm."""
+    _, layout, edition, paper, _ = build
+    topic = load_topic("miss")
+    cover_mm = typeset.title_measures(paper, edition, True)["cover"]
+    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+        for page in pdf.pages:
+            title = page.filter(lambda obj: obj.get("size", 0) >= 27.5)
+            lines: dict[int, list[str]] = {}
+            for word in title.extract_words():
+                lines.setdefault(round(word["top"] / 4), []).append(word["text"])
+            for words in lines.values():
+                lang = "ar" if any("\u0600" <= c <= "\u06ff" for c in "".join(words)) else "en"
+                forced = layout == "trifold" and typeset.word_alone(
+                    topic.title[lang], lang, typeset.TITLE_PT[lang], cover_mm)
+                assert len(words) >= 2 or forced, (page.page_number, words)
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)

@@ -175,7 +175,7 @@ def _laid_out_by_weasyprint(clinic: Clinic, patient: Patient, paper: str, densit
 def _refuse(where: str, rendered: Rendered, problems: list[Problem]) -> None:
     """The checks of render_leaflet, for a copy rendered here: bundled fonts only, Arabic in the
     text layer unshaped."""
-    facts = pdfcheck.inspect_pdf(rendered.pdf)
+    facts = rendered.facts  # read as WeasyPrint wrote the PDF (render_pdf)
     problems += [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
     if pdfcheck.presentation_form_count(facts.mapped_text):
         problems.append(Problem(where, "", "Arabic reached the PDF pre-shaped"))

@@ -4,15 +4,13 @@ with every fetch confined and every WeasyPrint complaint caught."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache, partial
 
-import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
@@ -24,9 +22,10 @@ from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf.inspect import written_facts
 from brochure.pdf.prepress import cmyk_profile
 from brochure.pdf.tagging import install as tag_languages
-from brochure.render import balance, figures, measure_cache, pages, typeset
+from brochure.render import balance, figures, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
+from brochure.render.template_cache import OPTIONS, CompiledTemplates
 from brochure.text_runs import region_of
 from brochure.weasy import BundledFontConfiguration, LeafletHTML
 
@@ -37,47 +36,14 @@ tag_languages()
 _HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's own cache of compiled templates (compiling them was a seventh of a cold build),
-    kept beside the measurements wherever they are at the time; a file that cannot be read or
-    written is only a recompile."""
-
-    def __init__(self):
-        super().__init__(directory="", pattern="%s.jinja")  # the folder: measure_cache.cache_root()
-
-    def _get_cache_filename(self, bucket) -> str:
-        root = measure_cache.cache_root()
-        if root is None:
-            raise FileNotFoundError("the cache is off")
-        return str(root / "templates" / (self.pattern % bucket.key))
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        # Jinja checks the template's source; the options it was compiled with, checked here
-        return super().get_cache_key(name, f"{filename}|{jinja2.__version__}|{_OPTIONS}")
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a spoilt file: compile again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket) -> None:
-        with suppress(OSError):
-            os.makedirs(os.path.dirname(self._get_cache_filename(bucket)), exist_ok=True)
-            super().dump_bytecode(bucket)
-
-
-_OPTIONS = {"trim_blocks": True, "lstrip_blocks": True}
-
-
 @cache
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
-        bytecode_cache=_CompiledTemplates(),
-        **_OPTIONS,
+        bytecode_cache=CompiledTemplates(),
+        **OPTIONS,
     )
     env.filters["dir"] = direction_of
     env.filters["arabic_digits"] = arabic_digits

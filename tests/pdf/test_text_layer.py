@@ -107,6 +107,9 @@ def test_document_title_and_language_are_set(built):
     ("Dearborn, MI 48124, USA", "MI\u00a048124,"), ("الرياض ١٢٢١١، المملكة", "الرياض\u00a0١٢٢١١،"),
     ("ديربورن، ميشيغان ٤٨١٢٤، الولايات", "ميشيغان\u00a0٤٨١٢٤،"),
     ("Building 4, Dubai", "Building\u00a04,"),
+    # a range of two numbers is one run
+    ("through a 2 to 5 mm skin opening", "2\u00a0to\u00a05\u00a0mm"),
+    ("تبلغ ٢ إلى ٥ مم", "٢\u00a0إلى\u00a0٥\u00a0مم"),
 ])
 def test_numbers_stay_on_the_line_of_their_unit(text, kept):
     from brochure.bidi import keep_numbers_with_words

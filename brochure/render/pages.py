@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from brochure.weasy import boxes, page_box
+
+if TYPE_CHECKING:
+    from brochure.pdf.inspect import PdfFacts
 
 OVERFLOW_TOLERANCE_PT = 0.75
 PX_TO_PT = 0.75
@@ -42,7 +46,7 @@ class Rendered:
     # how full each side of the sheet (page 1, page 2...) or tri-fold panel is, 0 to 1
     fill: dict[str, float] = field(default_factory=dict)
     fetched: tuple = ()  # the files the render read (render_pdf's fetcher)
-    facts: object = None  # pdf.inspect.PdfFacts of `pdf`: its fonts and text layer, as written
+    facts: PdfFacts | None = None  # `pdf`'s fonts and text layer, read as WeasyPrint wrote it
 
 
 def measured(document, box_ids: tuple[str, ...] = ()) -> Rendered:

@@ -49,8 +49,10 @@ class CompiledTemplates(FileSystemBytecodeCache):
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str):
         bucket = super().get_bucket(environment, name, filename, source)
         if bucket.code is None and (shipped := _shipped_source(environment, name, source)) is not None:
-            # what Environment.compile does with the source it generates
-            bucket.code = compile(shipped, filename or "<template>", "exec")
+            try:  # what Environment.compile does with the source it generates
+                bucket.code = compile(shipped, filename or "<template>", "exec")
+            except (SyntaxError, ValueError):  # a spoilt file: Jinja compiles the template
+                return bucket
             self.set_bucket(bucket)  # Jinja stores only what it compiled itself
         return bucket
 

@@ -64,3 +64,12 @@ def test_a_template_edited_since_compiles_from_its_own_source(new_environment, t
                     encoding="utf-8")
     new_environment.loader = FileSystemLoader(edited)
     assert "<!-- edited -->" in leaflet()
+
+
+def test_a_spoilt_shipped_file_is_compiled_from_the_template(new_environment, monkeypatch, tmp_path):
+    spoilt = tmp_path / "shipped"
+    spoilt.mkdir()
+    for file_name in template_cache.templates_to_ship(new_environment):
+        (spoilt / file_name).write_text("def root(:\n", encoding="utf-8")
+    monkeypatch.setattr(template_cache, "shipped_folder", lambda: spoilt)
+    assert "</html>" in leaflet()

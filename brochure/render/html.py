@@ -50,6 +50,7 @@ def _environment() -> Environment:
     env.filters["nb"] = keep_numbers_with_words
     env.filters["latin_runs"] = typeset.latin_runs
     env.filters["no_widow"] = typeset.no_widow
+    env.filters["last_words_together"] = typeset.last_words_together
     env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["section_blocks"] = balance.section_blocks
     env.globals["pair_blocks"] = balance.pair_blocks

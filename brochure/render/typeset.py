@@ -89,6 +89,14 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
         _short_prefix_whole(before), space, second, last)
 
 
+def last_words_together(text: str) -> str:
+    """A paragraph's last two words joined by a no-break space, so its last line is never one
+    short word ("condition." under the English disclaimer). A no-break space, not the no-wrap span
+    of no_widow: before a no-wrap span at a paragraph's end WeasyPrint 70 breaks the line early."""
+    head, space, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if space and len(last) <= 12 else text
+
+
 _SHORT_PREFIX = re.compile(r"(?<![\w-])[^\W\d_]{1,2}-[^\W\d_]\w*")
 
 

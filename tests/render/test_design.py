@@ -124,6 +124,26 @@ def test_ruler_names_its_units_at_zero_in_the_leading_language(leaflets, build):
         assert expected in words or expected[::-1] in words, (unit, words)
 
 
+# one figure for both languages: bilingual sheets and tri-folds (bilingual pages and the screen
+# edition give each language a page and a figure of its own)
+SHARED_FIGURE = [b for b in BUILDS if "," in b[4] and b[1] != "bilingual-pages" and b[2] != "screen"]
+
+
+@pytest.mark.parametrize("build", SHARED_FIGURE, ids=_ids)
+def test_a_figure_both_languages_share_has_a_ruler_both_can_read(leaflets, build):
+    """Beside each unit of the leading language, the other's ("بوصة in", "cm سم"), and the
+    ruler's numbers in the digits both read: Arabic-Indic digits alone left an English reader of an
+    Arabic-first sheet a ruler without numbers."""
+    other = build[4].split(",")[1]
+    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+        small = [c for page in pdf.pages for c in page.chars if c["size"] <= 9.5 and c["text"].strip()]
+    regular = _letters("".join(c["text"] for c in small if "Bold" not in c["fontname"]))
+    for unit in RULER_UNITS[other]:
+        assert _letters(unit) in regular or _letters(unit)[::-1] in regular, unit
+    ruler_digits = {c["text"] for c in small if c["size"] < 9 and c["text"].isdigit()}
+    assert {"1", "2", "3"} <= ruler_digits and not ruler_digits & set("١٢٣٤٥٦٧٨٩"), ruler_digits
+
+
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)
 def test_every_heading_is_laid_out_whole(leaflets, build):
     """Nothing cut off by a panel or a page: every section heading of each language is in the

@@ -10,6 +10,7 @@ import re
 import pytest
 
 import brochure
+from brochure.config.content import interface_words
 from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import example_lines, letters_of
 
@@ -58,3 +59,11 @@ def test_a_range_of_sizes_is_never_split_across_lines(lines, build):
         split = [line for line in lines[build]
                  if letters_of(line).endswith(first) or letters_of(line).startswith(second)]
         assert not split, lang
+
+
+@pytest.mark.parametrize("build", RANGE_BUILDS, ids=_ids)
+def test_the_disclaimer_never_ends_on_one_word_alone(lines, build):
+    """"condition." stood alone under harbor-spine's English disclaimer on the Letter tri-fold."""
+    words = interface_words()["disclaimer"]
+    last_words = {letters_of(getattr(words, lang).split()[-1]) for lang in ("en", "ar")}
+    assert not last_words & {letters_of(line) for line in lines[build]}

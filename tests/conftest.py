@@ -97,10 +97,10 @@ def copy_clinic(tmp_path: Path, slug: str = "al-noor", name: str | None = None) 
 def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bottom")) -> list[str]:
     """Everything drawn (text, rules, bars, figures, QR modules, images) closer than `mm` to the
     given paper edges, nearest first, as "4.1 mm: page 1 char 'C'". 0.5 pt of rounding is allowed."""
-    import pdfplumber
+    from tests.pdftext import plumbed
 
     found = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with plumbed(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             for kind in ("chars", "rects", "lines", "curves", "images"):

@@ -114,8 +114,8 @@ def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bot
 
 
 class SharedBuilds:
-    """Leaflets built through the CLI once per test session, shared by the xdist workers: the first
-    worker to ask for a build renders it under a lock, any other reads the written PDF. A worker
+    """Leaflets built once per test session (through the CLI or the API), shared by the xdist
+    workers: the first worker to ask for a build renders it under a lock, any other reads it back. A worker
     renders only what its tests ask for ("render once, assert many"). Tests read these files and
     never change them: a test that spoils something spoils a copy in its own tmp_path."""
 
@@ -160,12 +160,24 @@ class SharedBuilds:
 
     def leaflet(self, slug: str, layout: str = "sheet", edition: str = "office", paper: str | None = None,
                 languages: str | None = None) -> Path:
-        """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's)."""
-        options = [("--layout", layout), ("--for", edition), ("--paper", paper), ("--languages", languages)]
-        folder, _ = self.build("--clinic", slug, "--clinics-dir", EXAMPLES,
-                               *[part for option, value in options if value for part in (option, value)])
-        [path] = (folder / slug).glob("*.pdf")
-        return path
+        """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's):
+        the Leaflet `made` for them, written by the command's own writer (build.write_leaflet) to
+        the path the command gives it. One render serves the tests that read the Leaflet and those
+        that read the file; tests/cli/test_build_writes_the_api_leaflet.py holds the command to
+        writing these same bytes."""
+        if paper is None or languages is None:
+            from brochure.config.clinic import load_clinic
+
+            clinic = load_clinic(EXAMPLES / slug)
+            paper, languages = paper or clinic.paper, languages or ",".join(clinic.languages)
+
+        def write() -> Path:
+            from brochure.build import write_leaflet
+
+            return write_leaflet(self.made(slug, layout, edition, paper, languages), self.root / name)
+
+        name = f"file-{slug}-{layout}-{edition}-{paper}-{languages.replace(',', '_')}"
+        return self.once(name, write)
 
 
 class Lazy(dict):

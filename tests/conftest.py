@@ -158,19 +158,11 @@ class SharedBuilds:
                                                        tuple(languages.split(",")), layout=layout,
                                                        edition=edition))
 
-    def leaflet(self, slug: str, layout: str = "sheet", edition: str = "office", paper: str | None = None,
-                languages: str | None = None) -> Path:
-        """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's):
-        the Leaflet `made` for them, written by the command's own writer (build.write_leaflet) to
-        the path the command gives it. One render serves the tests that read the Leaflet and those
-        that read the file; tests/cli/test_build_writes_the_api_leaflet.py holds the command to
-        writing these same bytes."""
-        if paper is None or languages is None:
-            from brochure.config.clinic import load_clinic
-
-            clinic = load_clinic(EXAMPLES / slug)
-            paper, languages = paper or clinic.paper, languages or ",".join(clinic.languages)
-
+    def leaflet(self, slug: str, layout: str, edition: str, paper: str, languages: str) -> Path:
+        """The one PDF `brochure build --clinic SLUG` writes with these options: the Leaflet `made`
+        for them, written by the command's own writer (build.write_leaflet) to the path the command
+        gives it. One render serves the tests that read the Leaflet and those that read the file;
+        tests/cli/test_build_writes_the_api_leaflet.py holds the command to these same bytes."""
         def write() -> Path:
             from brochure.build import write_leaflet
 
@@ -237,7 +229,7 @@ class Built:
     def __getitem__(self, key: str) -> Path:
         if ":" in key:
             slug, paper, languages = key.split(":")
-            return self.builds.leaflet(slug, paper=paper, languages=languages)
+            return self.builds.leaflet(slug, "sheet", "office", paper, languages)
         [path] = (self.builds.build("--all", "--clinics-dir", EXAMPLES)[0] / key).glob("*.pdf")
         return path
 

@@ -25,7 +25,7 @@ def plumbed(source: Path | bytes) -> Iterator:
     yield _plumbed(source if isinstance(source, bytes) else Path(source).read_bytes())
 
 
-@lru_cache(maxsize=32)  # more than the builds one module reads in turn (test_design has 19)
+@lru_cache(maxsize=24)  # more than the builds one module reads in turn (test_design has 19)
 def _plumbed(data: bytes):
     import pdfplumber
 

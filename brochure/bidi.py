@@ -52,9 +52,19 @@ def terminal_text(text: str) -> str:
 
 
 _NUMBER_THEN_WORD = re.compile(r"(?<=[0-9\u0660-\u0669]) (?=[^\W\d_])")
+# a number that ends a clause (a postcode, a building number) after a word
+_WORD_THEN_LAST_NUMBER = re.compile(
+    r"(?<=[^\W\d_]) (?=[0-9\u0660-\u0669][0-9\u0660-\u0669-]*(?:[,.;\u060c\u061b]|$))")
+
+
+# a range of two numbers in words ("2 to 5", "٢ إلى ٥", "٨ حتى ٥")
+_NUMBER_RANGE = re.compile(r"(?<=[0-9\u0660-\u0669])[ \u00a0](to|إلى|حتى) (?=[0-9\u0660-\u0669])")
 
 
 def keep_numbers_with_words(text: str) -> str:
     """A no-break space after a number, so "5-6 inch", "٥-٦ بوصات" and "8 am" never split across
-    lines: a reader meeting "٥-٦" at a line end and "بوصات" on the next may misread the size."""
-    return _NUMBER_THEN_WORD.sub("\u00a0", text)
+    lines: a reader meeting "٥-٦" at a line end and "بوصات" on the next may misread the size; in
+    a range ("2 to 5 mm", "٢ إلى ٥ مم"), which read as two sizes when split; and before a number
+    that ends a clause, so "Riyadh 12211," and "ميشيغان ٤٨١٢٤،" stay together."""
+    text = _NUMBER_RANGE.sub("\u00a0\\1\u00a0", _NUMBER_THEN_WORD.sub("\u00a0", text))
+    return _WORD_THEN_LAST_NUMBER.sub("\u00a0", text)

@@ -2,8 +2,9 @@
 
 brochure uses a few things WeasyPrint does not publish: its page boxes (to measure columns and
 find the personal blocks), the function that builds each structure element (to add /Lang), its
-PDF font class (to embed the fonts of a set cover), its bundled sRGB profile, and its C types
-for Pango. Everything of that kind is here and nowhere else, so a WeasyPrint upgrade that moves
+PDF font class (to embed the fonts of a set cover), its bundled sRGB profile, its user-agent
+stylesheet (`LeafletHTML` leaves out the pseudo-elements no leaflet has), and its C types for
+Pango. Everything of that kind is here and nowhere else, so a WeasyPrint upgrade that moves
 one of them breaks this module only, and tests/render/test_weasy_internals.py names what moved.
 
 C functions are declared on this module's own cffi object, which only borrows WeasyPrint's type
@@ -17,6 +18,7 @@ installed on a machine can neither change a leaflet nor stop it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +27,7 @@ from importlib.resources import files
 
 import cffi
 import pydyf
+from weasyprint import HTML
 from weasyprint.draw import text as _draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -34,24 +37,12 @@ from weasyprint.text import ffi as _weasyprint_ffi
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
+from brochure.pdf.glyph_text import cluster_pieces
+
 __all__ = [
-    "FROM_UNITS",
-    "TO_UNITS",
-    "BundledFontConfiguration",
-    "FontProgram",
-    "boxes",
-    "cluster_pieces",
-    "ffi",
-    "font_program",
-    "fontconfig",
-    "gobject",
-    "page_box",
-    "pango",
-    "pangoft2",
-    "postscript_name",
-    "reachable_glyphs",
-    "srgb_profile",
-    "tag_structure_elements",
+    "FROM_UNITS", "TO_UNITS", "BundledFontConfiguration", "FontProgram", "LeafletHTML", "boxes",
+    "ffi", "font_program", "fontconfig", "gobject", "page_box", "pango", "pangoft2",
+    "postscript_name", "reachable_glyphs", "srgb_profile", "tag_structure_elements",
 ]
 
 ffi = cffi.FFI()
@@ -328,21 +319,6 @@ def tag_structure_elements(language_of: Callable[[object], str | None]) -> None:
     tags._build_box_tree = build_box_tree
 
 
-def cluster_pieces(text: str, glyph_count: int, right_to_left: bool) -> list[str] | None:
-    """A cluster's `text` shared among its `glyph_count` glyphs (in the item's order), none left
-    without text: PDF/UA wants every glyph mapped to Unicode, and Pango/WeasyPrint give the whole
-    text to the first glyph and nothing to the others (the Allah ligature of "اللّٰه" with its
-    marks is two glyphs). The first glyph keeps most of it; each other takes one character, from
-    the end that keeps the text in reading order when the glyphs are read in logical order.
-    None when there is nothing to share (one glyph, or fewer characters than glyphs)."""
-    if glyph_count < 2 or len(text) < glyph_count:
-        return None
-    others = glyph_count - 1
-    if right_to_left:  # the first glyph in the item's order is the cluster's last in reading
-        return [text[others:], *reversed(text[:others])]
-    return [text[:len(text) - others], *text[len(text) - others:]]
-
-
 def _map_every_glyph(draw_first_line):
     """WeasyPrint's draw_first_line, then every glyph of a multi-glyph cluster that it mapped to
     no text given its piece of the cluster's text (cluster_pieces), in the PDF font's ToUnicode
@@ -386,3 +362,31 @@ if not hasattr(_draw_text.draw_first_line, "original"):
 def srgb_profile() -> bytes:
     """The sRGB ICC profile WeasyPrint bundles (an output intent for the screen and PDF/A)."""
     return (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
+
+
+# WeasyPrint's user-agent sheet gives EVERY element a ::marker and five footnote and note
+# pseudo-elements, each a computed style: about 60 % of the styles WeasyPrint computes for a
+# leaflet. Markers stay for list items; footnotes and notes go (no template has a footnote).
+_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.M)
+
+
+@functools.cache
+def _leaflet_user_agent_stylesheet():
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA
+
+    text, notes = _NOTE_RULES.subn("", UA.replace("\n::marker {", "\nli::marker {"))
+    if notes != 5 or "\nli::marker {" not in text:
+        raise RuntimeError("WeasyPrint's html5_ua.css no longer has its ::marker, footnote and note rules")
+    # its @counter-style rules are in WeasyPrint's own copy already (HTML._ua_counter_style)
+    return CSS(string=re.sub(r"@counter-style [^{]+\{[^}]*\}", "", text), counter_style=CounterStyle())
+
+
+class LeafletHTML(HTML):
+    """WeasyPrint's HTML with that leaner user-agent sheet: the same pages, laid out faster."""
+
+    def _ua_stylesheets(self, forms=False):
+        from weasyprint.html import UA_FORM_STYLESHEET
+
+        return [_leaflet_user_agent_stylesheet(), *([UA_FORM_STYLESHEET] if forms else [])]

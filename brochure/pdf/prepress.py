@@ -9,7 +9,9 @@ does the rest, then checks the result in the file itself.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +56,10 @@ def finish_for_press(pdf: bytes, fold_positions: tuple = ()) -> bytes:
         for index, page in enumerate(document.pages):
             _reframe(document, page, fold_positions[index] if per_page else fold_positions)
             _manage_rgb(page.obj, srgb, set())
+        drawn = _drawn_digest(document)
+        with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
+            metadata["xmpMM:DocumentID"] = f"xmp.did:{uuid.UUID(bytes=drawn[:16])}"
+        document.trailer.ID = pikepdf.Array([pikepdf.String(drawn[:16])] * 2)  # the second is remade
         out = io.BytesIO()
         document.save(out, deterministic_id=True)
     finished = out.getvalue()
@@ -131,6 +137,17 @@ def _manage_rgb(node, srgb, seen: set) -> None:
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == "/Form":
             _manage_rgb(xobject, srgb, seen)
+
+
+def _drawn_digest(document: pikepdf.Pdf) -> bytes:
+    """A digest of what the pages draw. WeasyPrint gives a PDF/X-4 a random document ID and file
+    ID; ids from this digest make the same leaflet built twice the same file (a print shop can
+    tell when one changed)."""
+    digest = hashlib.sha256()
+    for page in document.pages:
+        for stream in page.obj.Contents.wrap_in_array():
+            digest.update(stream.read_bytes())
+    return digest.digest()
 
 
 def press_problems(pdf: bytes) -> list[str]:

@@ -10,8 +10,9 @@ import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from brochure.pdf.glyph_text import cluster_pieces
 from brochure.personal.cover_text import FAMILIES, LINE_HEIGHT, SIZE_PT, NeedsFullLayout, Segment
-from brochure.weasy import FROM_UNITS, TO_UNITS, cluster_pieces, ffi, font_name, gobject, pango
+from brochure.weasy import FROM_UNITS, TO_UNITS, ffi, font_name, gobject, pango
 
 WIDTH_TOLERANCE_PT = 0.5   # a word this much wider is WeasyPrint's to judge (it allows 0.75)
 
@@ -294,7 +295,7 @@ class Typesetter:
 
 def _share_text(cluster: list[_Glyph], right_to_left: bool) -> None:
     """Every glyph of a cluster mapped to some of its text, as WeasyPrint's drawing is made to
-    (weasy.cluster_pieces): the first glyph in the item's order holds the cluster's text."""
+    (pdf/glyph_text.py): the first glyph in the item's order holds the cluster's text."""
     if len(cluster) > 1 and (pieces := cluster_pieces(visible(cluster[0].text), len(cluster),
                                                       right_to_left)):
         for glyph, piece in zip(cluster, pieces, strict=True):

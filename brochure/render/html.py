@@ -13,7 +13,7 @@ from functools import cache, partial
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 
 from brochure.assets import brackets_unicode_range, bundled_roots, fonts_dir, templates_dir
 from brochure.bidi import arabic_digits, direction_of, keep_numbers_with_words
@@ -27,7 +27,7 @@ from brochure.render import balance, figures, measure_cache, pages, typeset
 from brochure.render.fetcher import LocalOnlyFetcher
 from brochure.render.pages import Rendered
 from brochure.text_runs import region_of
-from brochure.weasy import BundledFontConfiguration
+from brochure.weasy import BundledFontConfiguration, LeafletHTML
 
 tag_languages()
 
@@ -83,6 +83,7 @@ def _environment() -> Environment:
     env.filters["nb"] = keep_numbers_with_words
     env.filters["latin_runs"] = typeset.latin_runs
     env.filters["no_widow"] = typeset.no_widow
+    env.filters["last_words_together"] = typeset.last_words_together
     env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["section_blocks"] = balance.section_blocks
     env.globals["pair_blocks"] = balance.pair_blocks
@@ -171,7 +172,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                     "back_mm": balance.trifold_back_width(paper),
                     "column_mm": balance.column_width(paper), "text_mm": balance.text_width(paper),
                     "panel_mm": figure_width} if measure else None,
-        "title": {"pt": typeset.TITLE_PT, "mm": typeset.title_measures(paper, edition, bool(clinic.logo))},
+        "title": {"pt": typeset.TITLE_PT,
+                  "mm": typeset.title_measures(paper, edition, bool(clinic.logo), topic.title)},
         "contact_fits": partial(typeset.contact_fits, columns),
         "list_columns": partial(typeset.list_columns, columns),
         "one_line": partial(typeset.one_line, columns),
@@ -360,8 +362,8 @@ def render_pdf(html: str, clinic: Clinic, *, options: dict | None = None,
     fetcher = LocalOnlyFetcher((*bundled_roots(), clinic.folder, *extra_roots))
     sheets = [_stylesheet(name) for name in stylesheets]
     with _weasyprint_complaints() as complaints:
-        document = HTML(string=html, base_url=clinic.folder.as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
+        document = LeafletHTML(string=html, base_url=clinic.folder.as_uri() + "/",
+                               url_fetcher=fetcher).render(font_config=_font_config(), stylesheets=sheets)
         measured = pages.measured(document, box_ids)
         if write and (fits is None or fits(measured)):
             measured = replace(measured, pdf=document.write_pdf(**(options or {})),

@@ -112,12 +112,21 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
         last = density == DENSITIES[-1] and most_sides is None
         # the sections are measured once, at normal spacing; a tighter density's heights are
         # predicted from them, and measured for real only when the prediction did not fit
+        # one side at the tightest spacing is worth a real measurement, and a render without the
+        # millimetre a measured arrangement keeps free, before two half-empty sides are settled for
+        one_side_last_try = bool(most_sides) and density == DENSITIES[-1]
         for exact in (False, True) if density != DENSITIES[0] else (True,):
             plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
                          stylesheets, best_effort=last, personal=patient is not None, exact=exact,
                          most_sides=most_sides, measuring_pages=measuring_pages)
+            if plan is None and exact and one_side_last_try:
+                plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
+                             stylesheets, personal=patient is not None, most_sides=most_sides,
+                             measuring_pages=measuring_pages, slack_mm=0.0)
             if plan is None and not last:
-                break
+                if exact or not one_side_last_try:  # the prediction errs on the full side
+                    break
+                continue
             html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,
                                 edition=edition, patient=patient, plan=plan or {})
             rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
@@ -155,7 +164,8 @@ TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
 
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,
           best_effort: bool = False, personal: bool = False, exact: bool = True,
-          most_sides: int | None = None, measuring_pages: dict | None = None) -> dict | None:
+          most_sides: int | None = None, measuring_pages: dict | None = None,
+          slack_mm: float = balance.SLACK_MM) -> dict | None:
     """Where each whole section goes, from the sections measured as WeasyPrint sets them (at this
     density when `exact`, else predicted from normal spacing); None when nothing fits. With
     `best_effort`, what cannot fit is still placed in reading order, so that the build names the
@@ -198,7 +208,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     masthead = {lang: f"title-{lang}" for lang in languages}
     measured = measure((*masthead.values(), "letter-heading",
                         *(i for lang in languages for i in ids[lang])))
-    page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
+    page = (balance.page_height(paper, edition) - slack_mm) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
     most = min(most, most_sides or most)

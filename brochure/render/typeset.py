@@ -33,12 +33,13 @@ def width_mm(text: str, lang: str, size_pt: float, bold: bool = True) -> float:
     return font.getlength(text, direction="rtl" if lang == "ar" else "ltr") * 25.4 / 72
 
 
-def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
-    """`text` broken into balanced lines no wider than `measure_mm`, as HTML (each line a no-wrap
-    span, the lines joined by <br>). Text too long to balance is returned unbroken."""
+def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> list[str] | None:
+    """`text` broken into the fewest lines no wider than `measure_mm`, the most even of them, a
+    word alone on the last line avoided first and on any line next; None when it is too long to
+    balance (more than 12 words, or a word wider than the measure)."""
     words = text.split()
     if len(words) < 2 or len(words) > 12:
-        return Markup(escape(text))
+        return None
     limit = measure_mm * SAFETY
     best = None
     for count in range(1, len(words) + 1):
@@ -54,11 +55,24 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
             if best is None or score < best[0]:
                 best = (score, lines)
         if best is not None:
-            break
-    if best is None:
+            return best[1]
+    return None
+
+
+def word_alone(text: str, lang: str, size_pt: float, measure_mm: float) -> bool:
+    """Whether the balanced lines of `text` at this measure leave some word on a line of its own."""
+    lines = balanced_lines(text, lang, size_pt, measure_mm)
+    return lines is None or any(" " not in line for line in lines if len(lines) > 1)
+
+
+def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
+    """`text` in balanced lines no wider than `measure_mm`, as HTML (each line a no-wrap span, the
+    lines joined by <br>). Text too long to balance is returned unbroken."""
+    lines = balanced_lines(text, lang, size_pt, measure_mm)
+    if lines is None:
         return Markup(escape(text))
     # each line a no-wrap span, a space before each break: the text keeps its ordinary spaces
-    return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in best[1])
+    return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in lines)
 
 
 def no_widow(text: str, min_words: int = 2) -> Markup:
@@ -73,6 +87,14 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
     before, space, second = head.rpartition(" ")
     return Markup("{}{}<span class=\"nowrap\">{} {}</span>").format(
         _short_prefix_whole(before), space, second, last)
+
+
+def last_words_together(text: str) -> str:
+    """A paragraph's last two words joined by a no-break space, so its last line is never one
+    short word ("condition." under the English disclaimer). A no-break space, not the no-wrap span
+    of no_widow: before a no-wrap span at a paragraph's end WeasyPrint 70 breaks the line early."""
+    head, space, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if space and len(last) <= 12 else text
 
 
 _SHORT_PREFIX = re.compile(r"(?<![\w-])[^\W\d_]{1,2}-[^\W\d_]\w*")
@@ -173,14 +195,20 @@ def kept_whole(text: str, region: str | None = None) -> Markup:
 TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
 
 
-def title_measures(paper: str, edition: str, logo: bool) -> dict:
-    """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css)."""
+def title_measures(paper: str, edition: str, logo: bool, title: dict[str, str] | None = None) -> dict:
+    """How wide each title's lines may run, in mm (the boxes in leaflet.css and trifold.css), and
+    whether a bilingual masthead stacks its titles: side by side when both break with no word
+    alone, else one above the other across the masthead ("Minimally Invasive" alone is wider
+    than half an A4 masthead at 28 pt)."""
     inner = balance.text_width(paper) - 12  # the masthead's padding
     # the office card: 10.5 mm at the edge, 5 at the fold, 2 inside the card each side; press:
     # the panel grows by the bleed and 1.5 mm past the fold, its padding by as much and 5 mm
     cover = balance.panel_widths(paper)["cover"] - (19.5 if edition == "office" else 10.0)
-    return {"pair": {"en": inner * 0.49, "ar": inner * 0.51 - 4}, "single": inner - (32 if logo else 0),
-            "cover": cover}
+    pair = {"en": inner * 0.49, "ar": inner * 0.51 - 4}
+    stacked = title is not None and any(word_alone(title[lang], lang, TITLE_PT[lang], pair[lang])
+                                        for lang in pair)
+    return {"pair": dict.fromkeys(pair, inner) if stacked else pair, "stacked": stacked,
+            "single": inner - (32 if logo else 0), "cover": cover}
 
 
 def column_measure(paper: str, edition: str, layout: str, count: int) -> dict[str, float]:

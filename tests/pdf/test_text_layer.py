@@ -110,12 +110,21 @@ def test_document_title_and_language_are_set(built):
 @pytest.mark.parametrize("text, kept", [
     ("a 5-6 inch incision", "5-6\u00a0inch"), ("بحجم ٥-٦ بوصات", "٥-٦\u00a0بوصات"),
     ("تبلغ ٢ إلى ٥ مم", "٥\u00a0مم"), ("Sunday, 8 am to 5 pm", "8\u00a0am"),
+    # a postcode or building number ending a clause keeps the word before it
+    ("Al Olaya, Riyadh 12211, Saudi Arabia", "Riyadh\u00a012211,"),
+    ("Dearborn, MI 48124, USA", "MI\u00a048124,"), ("الرياض ١٢٢١١، المملكة", "الرياض\u00a0١٢٢١١،"),
+    ("ديربورن، ميشيغان ٤٨١٢٤، الولايات", "ميشيغان\u00a0٤٨١٢٤،"),
+    ("Building 4, Dubai", "Building\u00a04,"),
+    # a range of two numbers is one run
+    ("through a 2 to 5 mm skin opening", "2\u00a0to\u00a05\u00a0mm"),
+    ("تبلغ ٢ إلى ٥ مم", "٢\u00a0إلى\u00a0٥\u00a0مم"),
 ])
 def test_numbers_stay_on_the_line_of_their_unit(text, kept):
     from brochure.bidi import keep_numbers_with_words
 
     assert kept in keep_numbers_with_words(text)
-    assert keep_numbers_with_words("Building 4, Dubai") == "Building 4, Dubai"
+    assert keep_numbers_with_words("2100 Michigan Avenue, 4 Al Olaya") == \
+        "2100\u00a0Michigan Avenue, 4\u00a0Al Olaya"  # a number with the word after it only
 
 
 @pytest.mark.parametrize("key, phrases", [

@@ -14,7 +14,7 @@ import pytest
 
 import brochure
 from brochure.config.patients import Patient
-from brochure.weasy import cluster_pieces
+from brochure.pdf.glyph_text import cluster_pieces
 from tests.conftest import EXAMPLES
 from tests.personal.copies import check_pdf_standards, set_copy_and_its_weasyprint_layout
 

@@ -50,3 +50,25 @@ def test_phone_email_and_website_are_each_on_one_line(lines, build):
         # last first ("4567 123 4 +971"): their order on the page is test_layout's
         parts = [letters_of(part) for part in run.split()]
         assert any(all(part in line for part in parts) for line in lines[build]), run
+
+
+# a postcode with the place name before it, as typed (they were split: "Riyadh" / "12211")
+POSTCODES = {"harbor-spine": {"en": ("MI", "48124"), "ar": ("ميشيغان", "٤٨١٢٤")},
+             "dar-al-shifa": {"en": ("Riyadh", "12211"), "ar": ("الرياض", "١٢٢١١")}}
+POSTCODE_BUILDS = [
+    ("harbor-spine", "bilingual-pages", "office", "letter", "en,ar"),
+    ("harbor-spine", "trifold", "press", "letter", "en"),
+    ("harbor-spine", "sheet", "office", "letter", "en,ar"),
+    ("dar-al-shifa", "sheet", "office", "a4", "ar,en"),
+    ("dar-al-shifa", "trifold", "office", "a4", "ar,en"),
+    ("dar-al-shifa", "sheet", "screen", "a4", "ar"),
+]
+
+
+@pytest.mark.parametrize("build", POSTCODE_BUILDS, ids=_ids)
+def test_a_postcode_stays_on_the_line_of_the_place_before_it(lines, build):
+    for lang in build[4].split(","):
+        place, code = POSTCODES[build[0]][lang]
+        kept = letters_of(f"{place} {code}")  # an Arabic-Indic run reads "#" (tests/pdftext.py)
+        beside = {kept, letters_of(f"{code} {place}")}  # pdfium's order in a right-to-left line
+        assert any(together in line for line in lines[build] for together in beside), (lang, place, code)

@@ -10,6 +10,7 @@ import re
 import pytest
 
 import brochure
+from brochure.config.content import interface_words
 from tests.conftest import EXAMPLES, Lazy
 from tests.pdftext import example_lines, letters_of
 
@@ -43,3 +44,26 @@ def test_clinic_name_and_bar_labels_never_end_on_one_word(lines, build):
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)
 def test_no_line_ends_on_a_short_prefix_and_its_hyphen(lines, build):
     assert not [line for line in lines[build] if re.search(r"(?<![\w-])\w{1,2}-$", line)]
+
+
+# the size range of the seed text, never broken inside ("٢ إلى" / "٥ مم" on harbor-spine's flap);
+# an Arabic-Indic number reads "#" (tests/pdftext.py)
+RANGE_HALVES = {"en": ("2to", "5mm"), "ar": ("#إلى", "#مم")}
+RANGE_BUILDS = [*BUILDS, ("harbor-spine", "trifold", "office", "letter", "en,ar")]
+
+
+@pytest.mark.parametrize("build", RANGE_BUILDS, ids=_ids)
+def test_a_range_of_sizes_is_never_split_across_lines(lines, build):
+    for lang in build[4].split(","):
+        first, second = RANGE_HALVES[lang]
+        split = [line for line in lines[build]
+                 if letters_of(line).endswith(first) or letters_of(line).startswith(second)]
+        assert not split, lang
+
+
+@pytest.mark.parametrize("build", RANGE_BUILDS, ids=_ids)
+def test_the_disclaimer_never_ends_on_one_word_alone(lines, build):
+    """"condition." stood alone under harbor-spine's English disclaimer on the Letter tri-fold."""
+    words = interface_words()["disclaimer"]
+    last_words = {letters_of(getattr(words, lang).split()[-1]) for lang in ("en", "ar")}
+    assert not last_words & {letters_of(line) for line in lines[build]}

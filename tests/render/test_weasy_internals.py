@@ -154,3 +154,15 @@ def test_absolute_placeholder_wraps_its_box():
 def test_bundled_srgb_profile():
     profile = weasy.srgb_profile()
     assert profile[36:40] == b"acsp", "weasyprint/pdf/sRGB2014.icc"
+
+
+def test_user_agent_stylesheet_hook_and_the_rules_leaflet_html_leaves_out():
+    """LeafletHTML overrides HTML._ua_stylesheets and edits WeasyPrint's html5_ua.css: both must
+    still be there as weasy.py expects (it raises naming the rules otherwise)."""
+    import weasyprint
+    from weasyprint.html import UA
+
+    assert list(inspect.signature(weasyprint.HTML._ua_stylesheets).parameters) == ["self", "forms"], \
+        "weasyprint.HTML._ua_stylesheets(self, forms) changed"
+    assert "\n::marker {" in UA, "weasyprint.html.UA no longer has its universal ::marker rule"
+    assert weasy._leaflet_user_agent_stylesheet() is not None

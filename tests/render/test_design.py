@@ -77,7 +77,7 @@ def test_title_lines_never_hold_one_word_alone(leaflets, build):
     _, layout, edition, paper, _ = build
     topic = load_topic("miss")
     cover_mm = typeset.title_measures(paper, edition, True)["cover"]
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         for page in pdf.pages:
             title = page.filter(lambda obj: obj.get("size", 0) >= 27.5)
             lines: dict[int, list[str]] = {}
@@ -132,7 +132,7 @@ def test_a_figure_both_languages_share_has_a_ruler_both_can_read(leaflets, build
     ruler's numbers in the digits both read: Arabic-Indic digits alone left an English reader of an
     Arabic-first sheet a ruler without numbers."""
     other = build[4].split(",")[1]
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         small = [c for page in pdf.pages for c in page.chars if c["size"] <= 9.5 and c["text"].strip()]
     regular = _letters("".join(c["text"] for c in small if "Bold" not in c["fontname"]))
     for unit in RULER_UNITS[other]:

@@ -97,10 +97,10 @@ def copy_clinic(tmp_path: Path, slug: str = "al-noor", name: str | None = None) 
 def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bottom")) -> list[str]:
     """Everything drawn (text, rules, bars, figures, QR modules, images) closer than `mm` to the
     given paper edges, nearest first, as "4.1 mm: page 1 char 'C'". 0.5 pt of rounding is allowed."""
-    import pdfplumber
+    from tests.pdftext import plumbed
 
     found = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with plumbed(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             for kind in ("chars", "rects", "lines", "curves", "images"):
@@ -114,8 +114,8 @@ def drawn_near_the_edge(pdf_path, mm: float, sides=("left", "right", "top", "bot
 
 
 class SharedBuilds:
-    """Leaflets built through the CLI once per test session, shared by the xdist workers: the first
-    worker to ask for a build renders it under a lock, any other reads the written PDF. A worker
+    """Leaflets built once per test session (through the CLI or the API), shared by the xdist
+    workers: the first worker to ask for a build renders it under a lock, any other reads it back. A worker
     renders only what its tests ask for ("render once, assert many"). Tests read these files and
     never change them: a test that spoils something spoils a copy in its own tmp_path."""
 
@@ -158,14 +158,18 @@ class SharedBuilds:
                                                        tuple(languages.split(",")), layout=layout,
                                                        edition=edition))
 
-    def leaflet(self, slug: str, layout: str = "sheet", edition: str = "office", paper: str | None = None,
-                languages: str | None = None) -> Path:
-        """The one PDF `brochure build --clinic SLUG` writes with these options (None: the clinic's)."""
-        options = [("--layout", layout), ("--for", edition), ("--paper", paper), ("--languages", languages)]
-        folder, _ = self.build("--clinic", slug, "--clinics-dir", EXAMPLES,
-                               *[part for option, value in options if value for part in (option, value)])
-        [path] = (folder / slug).glob("*.pdf")
-        return path
+    def leaflet(self, slug: str, layout: str, edition: str, paper: str, languages: str) -> Path:
+        """The one PDF `brochure build --clinic SLUG` writes with these options: the Leaflet `made`
+        for them, written by the command's own writer (build.write_leaflet) to the path the command
+        gives it. One render serves the tests that read the Leaflet and those that read the file;
+        tests/cli/test_build_writes_the_api_leaflet.py holds the command to these same bytes."""
+        def write() -> Path:
+            from brochure.build import write_leaflet
+
+            return write_leaflet(self.made(slug, layout, edition, paper, languages), self.root / name)
+
+        name = f"file-{slug}-{layout}-{edition}-{paper}-{languages.replace(',', '_')}"
+        return self.once(name, write)
 
 
 class Lazy(dict):
@@ -225,7 +229,7 @@ class Built:
     def __getitem__(self, key: str) -> Path:
         if ":" in key:
             slug, paper, languages = key.split(":")
-            return self.builds.leaflet(slug, paper=paper, languages=languages)
+            return self.builds.leaflet(slug, "sheet", "office", paper, languages)
         [path] = (self.builds.build("--all", "--clinics-dir", EXAMPLES)[0] / key).glob("*.pdf")
         return path
 

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
 
 ARABIC_DIGIT_RUN = re.compile("[٠-٩]+(?:[-.,:٫][٠-٩]+)*")
+
+
+@contextmanager
+def plumbed(source: Path | bytes) -> Iterator:
+    """The PDF opened by pdfplumber, as `pdfplumber.open` gives it, but once per process for the
+    same bytes: pdfplumber keeps each page's parsed objects, and parsing them is most of the time
+    of a test that reads a leaflet's glyphs, rules or words. The tests that look at one leaflet
+    (a tri-fold's folds, then its text, then its panels) parse it once. Read it, never change it;
+    it stays open for the next test (leaving the `with` does not close it)."""
+    yield _plumbed(source if isinstance(source, bytes) else Path(source).read_bytes())
+
+
+@lru_cache(maxsize=24)  # more than the builds one module reads in turn (test_design has 19)
+def _plumbed(data: bytes):
+    import pdfplumber
+
+    return pdfplumber.open(io.BytesIO(data))
 
 
 def pdfium_text(source: Path | bytes) -> str:
@@ -45,12 +66,7 @@ def tagged_reading(pdf: bytes) -> list[tuple[str, str]]:
     element that holds marked content, walking the structure tree. Each element's text is its
     glyphs' raw text layer (pdfplumber), in the order they are drawn. The order on the page and
     in the content streams does not matter here; the tree's order does."""
-    import io
-
-    import pdfplumber
-    import pikepdf
-
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         by_mark: dict[tuple[int, int], str] = {}
         for index, page in enumerate(document.pages):
             for char in page.chars:
@@ -86,11 +102,7 @@ def tagged_reading(pdf: bytes) -> list[tuple[str, str]]:
 def words_on_page(pdf: bytes, index: int) -> list[tuple[str, float, float]]:
     """The page's words as pdfplumber groups its glyphs, each with its left and top edge (pt),
     sorted: compare two pages with `same_places`, whatever order they were drawn in."""
-    import io
-
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         return sorted((word["text"], word["x0"], word["top"])
                       for word in document.pages[index].extract_words())
 

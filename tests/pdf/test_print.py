@@ -6,13 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 import pytest
 from PIL import Image
 
 from tests.conftest import EXAMPLES, MM, copy_clinic, drawn_near_the_edge, run_cli
-from tests.pdftext import pdfium_text
+from tests.pdftext import pdfium_text, plumbed
 
 A4 = (210.0, 297.0)
 LETTER = (215.9, 279.4)
@@ -95,7 +94,7 @@ def test_press_keeps_every_font_embedded_and_bundled(printed):
 
 @pytest.mark.parametrize("key, marks", [("sheet-press", 8), ("trifold-press", 12)])
 def test_crop_and_fold_marks_lie_outside_the_bleed(printed, key, marks):
-    with pdfplumber.open(printed[key]) as pdf:
+    with plumbed(printed[key]) as pdf:
         page = pdf.pages[0]
         height = float(page.height)
         with pikepdf.open(printed[key]) as raw:
@@ -111,7 +110,7 @@ def test_crop_and_fold_marks_lie_outside_the_bleed(printed, key, marks):
 def test_no_text_or_logo_within_4mm_of_the_trim(printed, key):
     with pikepdf.open(printed[key]) as raw:
         trims = [[float(v) for v in page.obj.TrimBox] for page in raw.pages]
-    with pdfplumber.open(printed[key]) as pdf:
+    with plumbed(printed[key]) as pdf:
         for page, (x0, y0, x1, y1) in zip(pdf.pages, trims, strict=True):
             top, bottom = float(page.height) - y1, float(page.height) - y0
             safe = 4 * MM
@@ -145,7 +144,7 @@ def test_press_trifold_cover_colour_runs_to_the_bleed_box_and_past_its_fold(prin
         page = raw.pages[0].obj
         bleed_x0, bleed_y0, bleed_x1, bleed_y1 = (float(v) for v in page.BleedBox)
         trim_x0 = float(page.TrimBox[0])
-    with pdfplumber.open(printed[key]) as pdf:
+    with plumbed(printed[key]) as pdf:
         page = pdf.pages[0]  # the outside of the sheet, with the cover
         height = float(page.height)
         coloured = [r for r in page.rects if r.get("fill") and r.get("non_stroking_color")
@@ -165,7 +164,7 @@ def test_press_trifold_cover_colour_runs_to_the_bleed_box_and_past_its_fold(prin
 def _third_of(path, page_number, word_text):
     """Which third of the page (0 left, 1 middle, 2 right) holds every occurrence of a word that
     appears in one panel only (words of one line in different panels interleave in extraction)."""
-    with pdfplumber.open(path) as pdf:
+    with plumbed(path) as pdf:
         page = pdf.pages[page_number]
         thirds = {int(w["x0"] // (float(page.width) / 3)) for w in page.extract_words()
                   if w["text"] == word_text}
@@ -187,7 +186,7 @@ def test_trifold_panels_land_where_the_fold_needs_them(printed, key, cover, back
 
 
 def test_single_language_trifold_is_mirrored_for_arabic(printed):
-    with pdfplumber.open(printed["trifold-ar-only"]) as pdf:
+    with plumbed(printed["trifold-ar-only"]) as pdf:
         page = pdf.pages[0]
         third = float(page.width) / 3
         title = [c for c in page.chars if c["text"] == "ج" and c["size"] > 19]
@@ -197,7 +196,7 @@ def test_single_language_trifold_is_mirrored_for_arabic(printed):
 def test_trifold_figure_is_life_size_where_it_fits_and_half_size_where_not(printed):
     """A panel is too narrow for five inches: the open-surgery bar at exactly half size, the
     microscope and endoscopic openings (one inch, 2 to 5 mm) at exactly life size."""
-    with pdfplumber.open(printed["trifold-en"]) as pdf:
+    with plumbed(printed["trifold-en"]) as pdf:
         widths = {round(r["width"], 1) for page in pdf.pages for r in page.rects}
     for millimetres in (127.0 / 2, 25.4 / 2, 25.4, 2.0, 3.0):
         assert any(abs(w - millimetres * MM) < 0.3 for w in widths), (millimetres, widths)
@@ -205,7 +204,7 @@ def test_trifold_figure_is_life_size_where_it_fits_and_half_size_where_not(print
 
 
 def test_bilingual_pages_put_one_language_on_each_side(printed):
-    with pdfplumber.open(printed["pages"]) as pdf:  # footers included: each side speaks its own
+    with plumbed(printed["pages"]) as pdf:  # footers included: each side speaks its own
         front, back = ("".join(c["text"] for c in page.chars) for page in pdf.pages)
     arabic = lambda text: sum("\u0621" <= c <= "\u064a" for c in text)  # noqa: E731
     latin = lambda text: sum(c.isascii() and c.isalpha() for c in text)  # noqa: E731

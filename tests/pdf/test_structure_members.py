@@ -8,13 +8,9 @@ import io
 
 import pikepdf
 
-import brochure
-from brochure.personal.leaflet import make_personal_leaflet
-from tests.conftest import EXAMPLES, PATIENT_EN
 
-
-def test_every_structure_element_is_listed_by_its_parent_and_footers_have_a_language():
-    copy = make_personal_leaflet(brochure.load_clinic(EXAMPLES / "al-noor"), PATIENT_EN).pdf
+def test_every_structure_element_is_listed_by_its_parent_and_footers_have_a_language(personal):
+    copy = personal["en"]  # al-noor's copy for conftest's PATIENT_EN
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         orphans, footers = [], []
         for thing in pdf.objects:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pdfplumber
 import pikepdf
 import pytest
 
@@ -17,6 +16,7 @@ from brochure.config.patients import Patient
 from brochure.personal import leaflet as personal
 from brochure.render import balance
 from tests.conftest import EXAMPLES
+from tests.pdftext import plumbed
 
 BAND_MM = 5.0  # a band of a column with no ink in it counts as empty
 CASES = [(clinic, paper, language) for clinic in ("al-noor", "dar-al-shifa", "harbor-spine")
@@ -26,7 +26,7 @@ CASES = [(clinic, paper, language) for clinic in ("al-noor", "dar-al-shifa", "ha
 def empty_share(pdf: bytes) -> float:
     """The share of page 1's area left empty: its margins, and each 5 mm band of either column
     of its text area that holds no text, rule, box or picture."""
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         page = document.pages[0]
         top = balance.SIDE_MARGINS_MM[0] * MM
         bottom = page.height - balance.SCREEN_BOTTOM_MM * MM

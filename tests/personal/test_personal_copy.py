@@ -110,7 +110,7 @@ def test_set_cover_reads_like_the_weasyprint_cover(patient):
     assert pdfcheck.presentation_form_count(pdfcheck.raw_text(fast)) == 0
 
 
-def test_a_note_too_long_for_the_block_gets_a_copy_laid_out_by_weasyprint():
+def test_a_note_too_long_for_the_block_gets_a_copy_laid_out_by_weasyprint(personal):
     """The personal block holds three lines of note; a longer one grows the block, as in the
     one-render copy does, instead of running out of it."""
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
@@ -124,7 +124,7 @@ def test_a_note_too_long_for_the_block_gets_a_copy_laid_out_by_weasyprint():
     def leaflet_top(pdf):  # the leaflet's first heading, under the personal blocks
         return next(top for text, _, top in words_on_page(pdf, 0) if text == "What")
 
-    usual = make_personal_leaflet(clinic, PATIENT_EN).pdf
+    usual = personal["en"]  # PATIENT_EN's copy of the same clinic
     assert leaflet_top(copy) > leaflet_top(usual) + 10  # pushed down by the note
 
 

@@ -6,17 +6,16 @@ Arabic paragraph, the clinic's address in the Arabic contact)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 from collections import Counter
 
-import pdfplumber
 import pytest
 
 import brochure
 from brochure.config.patients import Patient
 from brochure.personal import leaflet as personal
 from tests.conftest import EXAMPLES
+from tests.pdftext import plumbed
 from tests.personal.copies import set_copy_and_its_weasyprint_layout
 
 NOTES = {"ar": "اتصل على 050-123-4567 واسأل عن Dr. Sami\nأرسل الأشعة إلى care@alnoor-spine.example",
@@ -63,7 +62,7 @@ def _sizes(chars, script) -> dict[str, set[float]]:
 def test_runs_in_the_other_script_match_that_languages_card(copies, path, caplog):
     made, cards = copies
     with caplog.at_level(logging.WARNING, logger="brochure.personal"), \
-            pdfplumber.open(io.BytesIO(made[path])) as document:
+            plumbed(made[path]) as document:
         chars = document.pages[0].chars
     assert not caplog.records, caplog.text
 
@@ -84,7 +83,7 @@ def test_runs_in_the_other_script_match_that_languages_card(copies, path, caplog
 
 def test_latin_in_the_leaflets_arabic_text_matches_its_english_text(copies):
     made, _ = copies
-    with pdfplumber.open(io.BytesIO(made["set"])) as document:
+    with plumbed(made["set"]) as document:
         pages = [page.chars for page in document.pages]
         width = document.pages[0].width
     english_text = Counter(round(char["size"], 1) for chars in pages for char in chars if _latin(char))

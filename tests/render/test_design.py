@@ -4,15 +4,12 @@ by a panel or page), and the layout step's balance (moving sections before tight
 
 from __future__ import annotations
 
-import io
-
-import pdfplumber
 import pytest
 
 from brochure.config.content import load_topic
 from brochure.render import typeset
 from tests.conftest import EXAMPLES, Lazy
-from tests.pdftext import pdfium_text
+from tests.pdftext import pdfium_text, plumbed
 
 # (clinic, layout, edition, paper, languages): every layout and language mix, on clinics that fit
 BUILDS = [
@@ -61,7 +58,7 @@ def _text(leaflet) -> str:
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)
 def test_title_is_set_between_28_and_36_pt(leaflets, build):
     """Professional leaflets set their title at 28 to 36 pt; the body stays at 12 to 15.5 pt."""
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         chars = [(c["text"], c["size"]) for page in pdf.pages for c in page.chars]
     sizes = [round(size, 1) for text, size in chars if text.strip()]
     assert 27.99 <= max(sizes) <= 36
@@ -80,7 +77,7 @@ def test_title_lines_never_hold_one_word_alone(leaflets, build):
     _, layout, edition, paper, _ = build
     topic = load_topic("miss")
     cover_mm = typeset.title_measures(paper, edition, True)["cover"]
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         for page in pdf.pages:
             title = page.filter(lambda obj: obj.get("size", 0) >= 27.5)
             lines: dict[int, list[str]] = {}
@@ -100,7 +97,7 @@ def test_figure_names_the_units_of_both_scales_and_its_shades_in_each_language(l
         assert _letters(UNITS[lang]) in text, lang
         for words in KEY[lang]:
             assert _letters(words) in text, (lang, words)
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         numbers = {c["text"] for page in pdf.pages for c in page.chars if c["size"] < 12}
     # both scales are numbered: inches up to 3 at least, centimetres to 7 at least
     assert {"3", "7"} <= numbers or {"٣", "٧"} <= numbers
@@ -111,7 +108,7 @@ def test_ruler_names_its_units_at_zero_in_the_leading_language(leaflets, build):
     """Where the 0s would be, "in" above the line and "cm" below (بوصة, سم when Arabic leads).
     pdfplumber gives a line's letters left to right, so an Arabic word comes out reversed."""
     leading = build[4].split(",")[0]
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         small = [c for page in pdf.pages for c in page.chars if c["size"] <= 9.5 and c["text"].strip()]
     lines = {}
     for char in small:  # the units are the only bold text this small
@@ -135,7 +132,7 @@ def test_a_figure_both_languages_share_has_a_ruler_both_can_read(leaflets, build
     ruler's numbers in the digits both read: Arabic-Indic digits alone left an English reader of an
     Arabic-first sheet a ruler without numbers."""
     other = build[4].split(",")[1]
-    with pdfplumber.open(io.BytesIO(leaflets[build].pdf)) as pdf:
+    with plumbed(leaflets[build].pdf) as pdf:
         small = [c for page in pdf.pages for c in page.chars if c["size"] <= 9.5 and c["text"].strip()]
     regular = _letters("".join(c["text"] for c in small if "Bold" not in c["fontname"]))
     for unit in RULER_UNITS[other]:

@@ -5,13 +5,11 @@ labels, squeezed them towards the middle and wrapped the Arabic one.)"""
 
 from __future__ import annotations
 
-import io
-
-import pdfplumber
 import pytest
 
 from brochure.config.options import PAPER
 from brochure.render import balance
+from tests.pdftext import plumbed
 
 PT_PER_MM = 72 / 25.4
 PAGE_MARGIN_MM = 12  # left and right, templates/css/leaflet.css
@@ -24,7 +22,7 @@ def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, language
     leaflet = shared_builds.made(slug, "sheet", "office", paper, ",".join(languages))
     left_mm = PAGE_MARGIN_MM + balance.FIGURE_INSET_MM
     right_mm = PAPER[paper]["width_mm"] - left_mm
-    with pdfplumber.open(io.BytesIO(leaflet.pdf)) as pdf:
+    with plumbed(leaflet.pdf) as pdf:
         rows = [(page, word) for page in pdf.pages for word in page.extract_words()
                 if word["text"] == "Older"]  # "Older open surgery: ...", the first bar's label
         assert len(rows) == 1, "the open-surgery bar's English label, once"

@@ -3,12 +3,12 @@ numbers that read the right way, a graphic at true scale, a vector QR code and l
 
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader
 
 import brochure
 from tests.conftest import EXAMPLES, MM, drawn_near_the_edge
+from tests.pdftext import plumbed
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -40,7 +40,7 @@ def _line_chars(chars, anchor):
 @pytest.mark.parametrize("key, phone", [("al-noor", "+97141234567"), ("dar-al-shifa", "+966112345678"),
                                         ("harbor-spine", "+13135550142")])
 def test_phone_digits_read_left_to_right_in_the_arabic_column(built, key, phone):
-    with pdfplumber.open(built[key]) as pdf:
+    with plumbed(built[key]) as pdf:
         page = pdf.pages[-1]
         middle = page.width / 2
         plus_signs = [c for c in page.chars if c["text"] == "+" and c["x0"] > middle]
@@ -54,7 +54,7 @@ def test_phone_digits_read_left_to_right_in_the_arabic_column(built, key, phone)
 
 def test_arabic_column_is_on_the_right_and_english_on_the_left(built):
     for key in ("al-noor", "harbor-spine"):  # Arabic first, and English first
-        with pdfplumber.open(built[key]) as pdf:
+        with plumbed(built[key]) as pdf:
             page = pdf.pages[0]
             middle = page.width / 2
             arabic = [c for c in page.chars if "\u0621" <= c["text"] <= "\u064a" and c["top"] > 200]
@@ -65,7 +65,7 @@ def test_arabic_column_is_on_the_right_and_english_on_the_left(built):
 
 
 def test_body_text_is_at_least_12pt_and_arabic_is_larger(built):
-    with pdfplumber.open(built["al-noor"]) as pdf:
+    with plumbed(built["al-noor"]) as pdf:
         chars = [c for page in pdf.pages for c in page.chars]
     body_ar = [c["size"] for c in chars if "\u0621" <= c["text"] <= "\u064a" and c["top"] > 150]
     body_en = [c["size"] for c in chars if c["text"].isalpha() and c["text"].isascii() and c["top"] > 150]
@@ -78,7 +78,7 @@ def test_body_text_is_at_least_12pt_and_arabic_is_larger(built):
 @pytest.mark.parametrize("key", ["al-noor", "harbor-spine", "al-noor:letter:ar,en"])
 def test_incision_bars_are_drawn_at_true_scale(built, key):
     """1 mm on paper is 1 mm: the bars are 5 and 6 inches, one inch, 2 and 5 mm long."""
-    with pdfplumber.open(built[key]) as pdf:
+    with plumbed(built[key]) as pdf:
         widths = sorted({round(r["width"], 1) for page in pdf.pages for r in page.rects})
     for millimetres in (127.0, 25.4, 2.0):
         assert any(abs(w - millimetres * MM) < 0.3 for w in widths), (millimetres, widths)
@@ -88,7 +88,7 @@ def test_incision_bars_are_drawn_at_true_scale(built, key):
 
 def test_qr_code_is_vector_and_logos_are_the_only_images(built):
     for key, images in [("al-noor", 0), ("harbor-spine", 0), ("dar-al-shifa", 1)]:  # only the PNG logo
-        with pdfplumber.open(built[key]) as pdf:
+        with plumbed(built[key]) as pdf:
             assert sum(len(page.images) for page in pdf.pages) == images, key
             # the QR code is drawn as vector modules (segno strokes one path per row of modules)
             last = pdf.pages[-1]
@@ -114,7 +114,7 @@ def test_contact_block_links_are_clickable(built, key, links):
 def test_arabic_number_ranges_read_right_to_left_beside_their_unit(built, key):
     """٥-٦ بوصات: in the Arabic text ٥ is read first, so it sits to the right of ٦, and the unit
     follows on its left, on the same line."""
-    with pdfplumber.open(built[key]) as pdf:
+    with plumbed(built[key]) as pdf:
         page = pdf.pages[0]
         fives = [c for c in page.chars if c["text"] == "٥" and c["size"] >= 13.5]
         found = False

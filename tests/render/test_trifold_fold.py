@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 
-import pdfplumber
 import pytest
 
 import brochure
 from tests.conftest import EXAMPLES, MM
+from tests.pdftext import plumbed
 
 INCH = 25.4
 # fold positions from the left edge of the sheet, outside then inside, in mm
@@ -32,7 +32,7 @@ def trifolds(shared_builds):
 
 
 def _fold_guides(pdf: bytes) -> list[tuple[float, ...]]:
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         return [tuple(sorted({round(r["x0"] / MM, 1) for r in page.rects
                               if 0.1 * MM < r["width"] < 0.3 * MM and r["height"] > 100 * MM}))
                 for page in document.pages]
@@ -63,7 +63,7 @@ def test_panel_widths_are_full_full_and_a_narrower_flap(trifolds, paper, langs):
 def test_text_keeps_clear_of_every_fold(trifolds):
     """Text at least 4 mm from each fold (the panels keep 5 mm), in both reading orders."""
     for (paper, langs), pdf in trifolds.items():
-        with pdfplumber.open(io.BytesIO(pdf)) as document:
+        with plumbed(pdf) as document:
             for page, folds in zip(document.pages, _fold_guides(pdf), strict=True):
                 for char in page.chars:
                     for fold in folds:
@@ -74,7 +74,7 @@ def test_text_keeps_clear_of_every_fold(trifolds):
 
 def test_cover_is_title_name_and_purpose_only_and_back_names_the_clinic(trifolds):
     pdf = trifolds["a4", "en,ar"]
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         outside = document.pages[0]
         folds = _fold_guides(pdf)[0]
         cover = outside.crop((folds[1] * MM, 0, outside.width, outside.height)).extract_text()
@@ -85,7 +85,7 @@ def test_cover_is_title_name_and_purpose_only_and_back_names_the_clinic(trifolds
 
 
 def _back_text(pdf: bytes) -> str:
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         outside = document.pages[0]
         folds = _fold_guides(pdf)[0]
         return outside.crop((folds[0] * MM, 0, folds[1] * MM, outside.height)).extract_text()
@@ -103,7 +103,7 @@ def test_back_panel_gives_the_contact_once_and_the_disclaimer_beside_the_qr_code
     words = back.split()
     assert all(word in words for word in ("leaflet", "doctor's", "advice:", "surgeon", "condition."))
     assert "Content version 1.0" in back
-    with pdfplumber.open(io.BytesIO(trifolds[paper, langs])) as document:
+    with plumbed(trifolds[paper, langs]) as document:
         inside = document.pages[1].extract_text()
     assert "This leaflet gives general" not in inside
 
@@ -118,7 +118,7 @@ def test_press_fold_marks_sit_on_each_sides_own_folds(paper, langs):
     pdf = brochure.build_leaflet(clinic, paper, tuple(langs.split(",")), layout="trifold", edition="press")
     with pikepdf.open(io.BytesIO(pdf)) as raw:
         trims = [[float(v) for v in page.obj.TrimBox] for page in raw.pages]
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
+    with plumbed(pdf) as document:
         for page, (x0, _, _, y1), folds in zip(document.pages, trims, FOLDS[paper, langs], strict=True):
             top = float(page.height) - y1  # the trim's top edge, from the top of the sheet
             # the fold marks: vertical strokes above the trim, away from its corners

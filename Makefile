@@ -12,6 +12,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# what installing a package leaves: bytecode (even under PYTHONDONTWRITEBYTECODE) and Jinja's
+	@# compiled templates (templates/compiled/, brochure/render/template_cache.py)
+	$(BIN)/python -m compileall -q brochure
+	$(BIN)/python tools/compile_templates.py > /dev/null
 	@touch $(STAMP)
 
 system-deps:

@@ -1,6 +1,6 @@
-"""Ship Jinja's compiled templates with brochure (templates/compiled/; see
-brochure/render/template_cache.py): run after changing a template, a filter or Jinja itself, and
-commit the folder. tests/render/test_shipped_templates.py fails while a template has none."""
+"""Jinja's compiled templates, made once at install (`make` runs this; templates/compiled/, not
+in git; see brochure/render/template_cache.py), so that the first build compiles none. A template,
+filter or Jinja changed since simply compiles as before; run this again to make them anew."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from brochure.bidi import direction_of
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
@@ -90,6 +90,9 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                    warnings, rendered.fill)
 
 
+NEAR_MM = 5.0  # how much more room a column may want by the prediction and still be measured
+
+
 def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, layout: str, edition: str,
            patient=None, options: dict | None = None, roots: tuple = (), write: bool = True):
     """The layout step: the leaflet's HTML, laid out (and, with `write`, written) as the build
@@ -115,16 +118,17 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
         # one side at the tightest spacing is worth a real measurement, and a render without the
         # millimetre a measured arrangement keeps free, before two half-empty sides are settled for
         one_side_last_try = bool(most_sides) and density == DENSITIES[-1]
+        plan_at = partial(_plan, clinic, topic, languages, paper, density, layout, edition, roots,
+                          stylesheets, best_effort=last, personal=patient is not None,
+                          most_sides=most_sides, measuring_pages=measuring_pages)
         for exact in (False, True) if density != DENSITIES[0] else (True,):
-            plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
-                         stylesheets, best_effort=last, personal=patient is not None, exact=exact,
-                         most_sides=most_sides, measuring_pages=measuring_pages)
+            plan = plan_at(exact=exact)
             if plan is None and exact and one_side_last_try:
-                plan = _plan(clinic, topic, languages, paper, density, layout, edition, roots,
-                             stylesheets, personal=patient is not None, most_sides=most_sides,
-                             measuring_pages=measuring_pages, slack_mm=0.0)
+                plan = plan_at(exact=True, slack_mm=0.0)
             if plan is None and not last:
-                if exact or not one_side_last_try:  # the prediction errs on the full side
+                # the prediction errs on the full side by a millimetre or two a column: measure
+                # for real only what it says would fit with a few more (al-noor's Arabic on A4)
+                if exact or not one_side_last_try or plan_at(exact=False, slack_mm=-NEAR_MM) is None:
                     break
                 continue
             html = leaflet_html(clinic, topic, languages, paper, density, layout=layout,

@@ -61,18 +61,43 @@ def arabic_letters(text: str) -> str:
     return _DIGIT_RUN.sub("#", re.sub(r"[\s\u064b-\u0652]", "", text))
 
 
+def marked_text(pdf: bytes) -> dict[tuple[int, int], str]:
+    """(page index, marked-content id) -> the raw text of the glyphs drawn in it, in drawing
+    order: pdfplumber's chars, read by pdfplumber's own device, but without building the pages'
+    paths (a copy's QR code alone is hundreds), which were most of the reading's time."""
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    class TextOnly(PDFPageAggregatorWithMarkedContent):
+        def paint_path(self, *args, **kwargs) -> None:
+            pass
+
+    def chars(objects):  # as pdfplumber's Page.iter_layout_objects walks them
+        for obj in objects:
+            if isinstance(obj, LTContainer):
+                yield from chars(obj._objs)
+            elif isinstance(obj, LTChar):
+                yield obj
+
+    by_mark: dict[tuple[int, int], str] = {}
+    with plumbed(pdf) as document:
+        for index, page in enumerate(document.pages):
+            device = TextOnly(document.rsrcmgr, pageno=page.page_number, laparams=document.laparams)
+            PDFPageInterpreter(document.rsrcmgr, device).process_page(page.page_obj)
+            for char in chars(device.get_result()._objs):
+                if getattr(char, "mcid", None) is not None:
+                    key = (index, char.mcid)
+                    by_mark[key] = by_mark.get(key, "") + char.get_text()
+    return by_mark
+
+
 def tagged_reading(pdf: bytes) -> list[tuple[str, str]]:
     """What a screen reader reads, in order: (language in force, text) for each structure
     element that holds marked content, walking the structure tree. Each element's text is its
     glyphs' raw text layer (pdfplumber), in the order they are drawn. The order on the page and
     in the content streams does not matter here; the tree's order does."""
-    with plumbed(pdf) as document:
-        by_mark: dict[tuple[int, int], str] = {}
-        for index, page in enumerate(document.pages):
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    key = (index, char["mcid"])
-                    by_mark[key] = by_mark.get(key, "") + char["text"]
+    by_mark = marked_text(pdf)
     found: list[tuple[str, str]] = []
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.objgen: index for index, page in enumerate(document.pages)}

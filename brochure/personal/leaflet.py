@@ -129,7 +129,8 @@ def _stamp(path: Path) -> tuple:
 def _copy_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> CopyTemplate:
     """The copy with empty personal blocks, for covers.write_cover to fill in. The screen
     edition is built first: the clinic's gate, and the density that makes it fit."""
-    shared = make_leaflet(clinic, paper, languages, edition="screen")
+    # the gate and the density; the template's own render below is checked in full (_refuse)
+    shared = make_leaflet(clinic, paper, languages, edition="screen", write=False)
     html = planned_html(clinic, load_topic("miss"), languages, paper, shared.density,
                         edition="screen", blank_cover=True)
     ids = tuple(f"personal-{lang}" for lang in languages)

@@ -45,9 +45,12 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> None:
 
 
 def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
-                   *, layout: str = "sheet", edition: str = "office", patient=None) -> Leaflet:
+                   *, layout: str = "sheet", edition: str = "office", patient=None,
+                   write: bool = True) -> Leaflet:
     """Render one leaflet and check the PDF itself (fit, fonts, text layer); raise BrochureError when it
-    would not be fit to hand out. The gate on the clinic's input is the caller's (`brochure.build`)."""
+    would not be fit to hand out. The gate on the clinic's input is the caller's (`brochure.build`).
+    With `write` False, it is laid out and checked for fit only, and has no PDF (`pdf` is b""): what
+    a personal copy's template needs of it, the density (its own render is checked in full)."""
     paper = paper or clinic.paper
     languages = tuple(languages or clinic.languages)
     _choice(paper, PAPERS, "--paper")
@@ -65,12 +68,15 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
 
     _, rendered, density = fitted(clinic, topic, languages, paper, layout=layout, edition=edition,
-                                  patient=patient, options=options, roots=roots)
+                                  patient=patient, options=options, roots=roots, write=write)
     if rendered.page_count > (SCREEN_PAGES if edition == "screen" else PAGES[layout]):
         raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout, languages,
                                                rendered.page_count))
     if rendered.overflows:
         raise BrochureError([_overflow_problem(clinic, where, o) for o in rendered.overflows])
+    if not write:
+        return Leaflet(clinic, paper, languages, b"", rendered.page_count, density, layout, edition,
+                       (), rendered.fill)
     facts = rendered.facts  # read as the PDF was written: no second reading of the file
     problems = [Problem(where, "", p) for p in pdfcheck.font_problems(facts.fonts)]
     if pdfcheck.presentation_form_count(facts.mapped_text):

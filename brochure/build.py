@@ -18,13 +18,10 @@ from brochure.render.leaflet import Leaflet, render_leaflet
 
 
 def make_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,
-                 *, layout: str = "sheet", edition: str = "office", patient=None,
-                 write: bool = True) -> Leaflet:
-    """Check the clinic as `brochure check` does (errors stop it), then render and check the leaflet
-    (with `write` False: laid out and checked for fit, no PDF; render_leaflet)."""
+                 *, layout: str = "sheet", edition: str = "office", patient=None) -> Leaflet:
+    """Check the clinic as `brochure check` does (errors stop it), then render and check the leaflet."""
     refuse_errors(clinic, edition)  # what `brochure check` calls an error (glyphs among them)
-    return render_leaflet(clinic, paper, languages, layout=layout, edition=edition, patient=patient,
-                          write=write)
+    return render_leaflet(clinic, paper, languages, layout=layout, edition=edition, patient=patient)
 
 
 def build_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[str, ...] | None = None,

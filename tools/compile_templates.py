@@ -5,8 +5,8 @@ filter or Jinja changed since simply compiles as before; run this again to make 
 from __future__ import annotations
 
 from brochure.render.html import _environment
-from brochure.render.template_cache import write_shipped
+from brochure.render.template_cache import write_installed
 
 if __name__ == "__main__":
-    for path in write_shipped(_environment()):
+    for path in write_installed(_environment()):
         print(path)

@@ -21,6 +21,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 
 from brochure.build import Leaflet, make_leaflet
+from brochure.checks import refuse_errors
 from brochure.config.clinic import Clinic
 from brochure.config.content import load_topic
 from brochure.config.patients import Patient, drawing_problem
@@ -28,7 +29,7 @@ from brochure.errors import BrochureError, Problem, display_path
 from brochure.pdf import inspect as pdfcheck
 from brochure.personal import covers
 from brochure.render.html import Rendered, _font_config, format_appointment, render_pdf
-from brochure.render.leaflet import planned_html
+from brochure.render.leaflet import planned_html, render_leaflet
 from brochure.render.pages import Overflow
 from brochure.text_runs import region_of
 
@@ -129,8 +130,10 @@ def _stamp(path: Path) -> tuple:
 def _copy_template(clinic: Clinic, paper: str, languages: tuple[str, ...]) -> CopyTemplate:
     """The copy with empty personal blocks, for covers.write_cover to fill in. The screen
     edition is built first: the clinic's gate, and the density that makes it fit."""
-    # the gate and the density; the template's own render below is checked in full (_refuse)
-    shared = make_leaflet(clinic, paper, languages, edition="screen", write=False)
+    # the gate and the density, the screen edition laid out but not written: the template's own
+    # render below is checked in full (_refuse)
+    refuse_errors(clinic, "screen")
+    shared = render_leaflet(clinic, paper, languages, edition="screen", write=False)
     html = planned_html(clinic, load_topic("miss"), languages, paper, shared.density,
                         edition="screen", blank_cover=True)
     ids = tuple(f"personal-{lang}" for lang in languages)

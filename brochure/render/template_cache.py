@@ -1,14 +1,14 @@
 """Jinja's compiled templates, so that a build seldom compiles one: kept in brochure's cache
-(beside the measurements, measure_cache.py) after a first compile, and shipped with brochure as
-the Python source Jinja makes of each template as released (templates/compiled/, written by
-`python tools/compile_templates.py`), so that the first build after installing does not compile
-them either (about 80 ms of that build, most of it partials/macros.html.j2).
+(beside the measurements, measure_cache.py) after a first compile, and made at install as the
+Python source Jinja makes of each template (templates/compiled/, not in git, written by
+`python tools/compile_templates.py`, which `make` runs), so that the first build after installing
+does not compile them either (about 80 ms of that build, most of it partials/macros.html.j2).
 
-A shipped source is used only for exactly what it was made from: the template's name and source,
-the Jinja version, the environment's options and the filters and tests the code calls (the file's
-name is a digest of them). A template edited since, another Jinja, a new filter: the shipped file
-is simply not found, and the template compiles as before. Either way the code is the code Jinja
-itself makes of the template (`Environment.compile`), so the HTML is the same.
+An installed source is used only for exactly what it was made from: the template's name and
+source, the Jinja version, the environment's options and the filters and tests the code calls
+(the file's name is a digest of them). A template edited since, another Jinja, a new filter: the
+installed file is simply not found, and the template compiles as before. Either way the code is
+the code Jinja itself makes of the template (`Environment.compile`), so the HTML is the same.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from brochure.assets import templates_dir
 from brochure.render import measure_cache
 
 OPTIONS = {"trim_blocks": True, "lstrip_blocks": True}  # the environment's (html.py)
-SHIPPED_SUFFIX = ".jinja-py"
+INSTALLED_SUFFIX = ".jinja-py"
 
 
 class CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's own cache of compiled templates (compiling them was a seventh of a cold build),
-    kept beside the measurements wherever they are at the time, and filled from the shipped
+    kept beside the measurements wherever they are at the time, and filled from the installed
     sources on a miss; a file that cannot be read or written is only a recompile."""
 
     def __init__(self):
@@ -48,9 +48,9 @@ class CompiledTemplates(FileSystemBytecodeCache):
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str):
         bucket = super().get_bucket(environment, name, filename, source)
-        if bucket.code is None and (shipped := _shipped_source(environment, name, source)) is not None:
+        if bucket.code is None and (installed := _installed_source(environment, name, source)) is not None:
             try:  # what Environment.compile does with the source it generates
-                bucket.code = compile(shipped, filename or "<template>", "exec")
+                bucket.code = compile(installed, filename or "<template>", "exec")
             except (SyntaxError, ValueError):  # a spoilt file: Jinja compiles the template
                 return bucket
             self.set_bucket(bucket)  # Jinja stores only what it compiled itself
@@ -68,12 +68,12 @@ class CompiledTemplates(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def shipped_folder() -> Path:
+def installed_folder() -> Path:
     return templates_dir() / "compiled"
 
 
-def shipped_name(environment: Environment, name: str, source: str) -> str:
-    """The shipped file for this template source as this environment compiles it."""
+def installed_name(environment: Environment, name: str, source: str) -> str:
+    """The installed file for this template source as this environment compiles it."""
     # the generated code names each filter and test it calls, and how it passes them context
     calls = (sorted((key, str(getattr(function, "jinja_pass_arg", None)))
                     for key, function in environment.filters.items()), sorted(environment.tests))
@@ -81,33 +81,33 @@ def shipped_name(environment: Environment, name: str, source: str) -> str:
     for part in (name, source, jinja2.__version__, repr(OPTIONS), repr(calls)):
         data = part.encode()
         digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()[:40] + SHIPPED_SUFFIX
+    return digest.hexdigest()[:40] + INSTALLED_SUFFIX
 
 
-def _shipped_source(environment: Environment, name: str, source: str) -> str | None:
+def _installed_source(environment: Environment, name: str, source: str) -> str | None:
     try:
-        return (shipped_folder() / shipped_name(environment, name, source)).read_text(encoding="utf-8")
+        return (installed_folder() / installed_name(environment, name, source)).read_text(encoding="utf-8")
     except OSError:
         return None
 
 
-def templates_to_ship(environment: Environment) -> dict[str, str]:
-    """Every template's shipped file name and compiled source, as the environment makes them now."""
-    shipped = {}
+def templates_to_install(environment: Environment) -> dict[str, str]:
+    """Every template's installed file name and compiled source, as the environment makes them now."""
+    installed = {}
     for name in environment.list_templates(filter_func=lambda name: name.endswith(".j2")):
         source, filename, _ = environment.loader.get_source(environment, name)
-        shipped[shipped_name(environment, name, source)] = environment.compile(
+        installed[installed_name(environment, name, source)] = environment.compile(
             source, name, filename, raw=True)
-    return shipped
+    return installed
 
 
-def write_shipped(environment: Environment) -> list[Path]:
+def write_installed(environment: Environment) -> list[Path]:
     """templates/compiled/ made afresh: one file per template, nothing stale left behind."""
     from brochure.files import write_atomically
 
-    folder = shipped_folder()
-    wanted = templates_to_ship(environment)
-    for old in folder.glob(f"*{SHIPPED_SUFFIX}"):
+    folder = installed_folder()
+    wanted = templates_to_install(environment)
+    for old in folder.glob(f"*{INSTALLED_SUFFIX}"):
         if old.name not in wanted:
             old.unlink()
     for file_name, code in wanted.items():

@@ -33,7 +33,8 @@ def width_mm(text: str, lang: str, size_pt: float, bold: bool = True) -> float:
     return font.getlength(text, direction="rtl" if lang == "ar" else "ltr") * 25.4 / 72
 
 
-def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> list[str] | None:
+@cache  # the same title is balanced for every page the layout step makes of a leaflet
+def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> tuple[str, ...] | None:
     """`text` broken into the fewest lines no wider than `measure_mm`, the most even of them, a
     word alone on the last line avoided first and on any line next; None when it is too long to
     balance (more than 12 words, or a word wider than the measure)."""
@@ -55,7 +56,7 @@ def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> l
             if best is None or score < best[0]:
                 best = (score, lines)
         if best is not None:
-            return best[1]
+            return tuple(best[1])
     return None
 
 

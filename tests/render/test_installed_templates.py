@@ -39,29 +39,29 @@ def made_at_install(monkeypatch, tmp_path):
     """templates/compiled/ as `make` leaves it (tools/compile_templates.py), here in a folder of
     the test's own."""
     folder = tmp_path / "compiled"
-    monkeypatch.setattr(template_cache, "shipped_folder", lambda: folder)
+    monkeypatch.setattr(template_cache, "installed_folder", lambda: folder)
     folder.mkdir()
-    template_cache.write_shipped(html._environment())
+    template_cache.write_installed(html._environment())
     return folder
 
 
 def test_install_writes_the_code_jinja_makes_of_every_template(made_at_install):
     written = {path.name: path.read_text(encoding="utf-8")
-               for path in made_at_install.glob(f"*{template_cache.SHIPPED_SUFFIX}")}
-    assert written == template_cache.templates_to_ship(html._environment())
+               for path in made_at_install.glob(f"*{template_cache.INSTALLED_SUFFIX}")}
+    assert written == template_cache.templates_to_install(html._environment())
 
 
 @pytest.mark.parametrize("layout", ["sheet", "trifold"])
 def test_a_first_build_after_installing_compiles_no_template_and_makes_the_same_html(
         made_at_install, new_environment, monkeypatch, tmp_path, layout):
     monkeypatch.setattr(new_environment, "compile", refuse_to_compile)
-    from_shipped = leaflet(layout)
+    from_installed = leaflet(layout)
     assert list((tmp_path / "cache" / "templates").iterdir()), "kept in the cache for the next build"
 
     monkeypatch.setenv("BROCHURE_NO_CACHE", "1")
-    monkeypatch.setattr(template_cache, "shipped_folder", lambda: tmp_path / "nothing shipped")
+    monkeypatch.setattr(template_cache, "installed_folder", lambda: tmp_path / "nothing installed")
     html._environment.cache_clear()
-    assert leaflet(layout) == from_shipped  # compiled from the templates by Jinja
+    assert leaflet(layout) == from_installed  # compiled from the templates by Jinja
 
 
 def test_a_template_edited_since_compiles_from_its_own_source(new_environment, tmp_path):
@@ -75,10 +75,10 @@ def test_a_template_edited_since_compiles_from_its_own_source(new_environment, t
     assert "<!-- edited -->" in leaflet()
 
 
-def test_a_spoilt_shipped_file_is_compiled_from_the_template(new_environment, monkeypatch, tmp_path):
-    spoilt = tmp_path / "shipped"
+def test_a_spoilt_installed_file_is_compiled_from_the_template(new_environment, monkeypatch, tmp_path):
+    spoilt = tmp_path / "installed"
     spoilt.mkdir()
-    for file_name in template_cache.templates_to_ship(new_environment):
+    for file_name in template_cache.templates_to_install(new_environment):
         (spoilt / file_name).write_text("def root(:\n", encoding="utf-8")
-    monkeypatch.setattr(template_cache, "shipped_folder", lambda: spoilt)
+    monkeypatch.setattr(template_cache, "installed_folder", lambda: spoilt)
     assert "</html>" in leaflet()

@@ -56,6 +56,7 @@ def _environment() -> Environment:
     env.globals["pair_blocks"] = balance.pair_blocks
     env.globals["block_starts"] = balance.block_starts
     env.filters["balanced"] = typeset.balanced
+    env.filters["cover_title"] = typeset.cover_title
     return env
 
 

@@ -21,23 +21,38 @@ FONT = {("en", True): "NotoSans-Bold.ttf", ("ar", True): "NotoNaskhArabic-Bold.t
 SAFETY = 0.99  # HarfBuzz shapes both here and in WeasyPrint: a hair of room for rounding
 
 
+# The tri-fold cover's title, (font, size in pt, tracking in em): English in Noto Sans Condensed
+# at -2 % (a display setting), so that "Minimally Invasive", 93 mm in Noto Sans Bold at 28 pt,
+# shares a line on the narrowest cover (Letter, office: 76 mm); Arabic in Naskh at 28 pt, where
+# "جراحة العمود الفقري" is 80 mm at the masthead's 30 pt. h1 in trifold.css.
+COVER_TITLE = {"en": ("NotoSans-CondensedBold.ttf", 28, -0.02), "ar": ("NotoNaskhArabic-Bold.ttf", 28, 0.0)}
+# a title's closing abbreviation in brackets, "(MISS)": the cover sets it on a line of its own
+_ABBREVIATION = re.compile(r"^(?P<title>.*\S)\s+(?P<abbreviation>\([^()\s]+\))$")
+
+
 @cache
-def _font(lang: str, size_pt: float, bold: bool):
+def _font(lang: str, size_pt: float, bold: bool, file: str | None = None):
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(fonts_dir() / FONT[lang, bold]), size_pt)
+    return ImageFont.truetype(str(fonts_dir() / (file or FONT[lang, bold])), size_pt)
 
 
-def width_mm(text: str, lang: str, size_pt: float, bold: bool = True) -> float:
-    font = _font(lang, size_pt, bold)
-    return font.getlength(text, direction="rtl" if lang == "ar" else "ltr") * 25.4 / 72
+def width_mm(text: str, lang: str, size_pt: float, bold: bool = True, file: str | None = None,
+             tracking_em: float = 0.0) -> float:
+    """`text` set on one line, in mm: bold or regular in the language's bundled font, or in `file`;
+    `tracking_em` is CSS letter-spacing, which WeasyPrint adds after every character."""
+    font = _font(lang, size_pt, bold, file)
+    points = font.getlength(text, direction="rtl" if lang == "ar" else "ltr")
+    return (points + tracking_em * size_pt * len(text)) * 25.4 / 72
 
 
 @cache  # the same title is balanced for every page the layout step makes of a leaflet
-def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> tuple[str, ...] | None:
+def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float, file: str | None = None,
+                   tracking_em: float = 0.0) -> tuple[str, ...] | None:
     """`text` broken into the fewest lines no wider than `measure_mm`, the most even of them, a
     word alone on the last line avoided first and on any line next; None when it is too long to
-    balance (more than 12 words, or a word wider than the measure)."""
+    balance (more than 12 words, or a word wider than the measure). Set in bold, or in `file` at
+    `tracking_em` (width_mm)."""
     words = text.split()
     if len(words) < 2 or len(words) > 12:
         return None
@@ -47,7 +62,7 @@ def balanced_lines(text: str, lang: str, size_pt: float, measure_mm: float) -> t
         for cuts in combinations(range(1, len(words)), count - 1):
             bounds = (0, *cuts, len(words))
             lines = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
-            widths = [width_mm(line, lang, size_pt) for line in lines]
+            widths = [width_mm(line, lang, size_pt, True, file, tracking_em) for line in lines]
             if max(widths) > limit:
                 continue
             lonely = [b - a == 1 for a, b in pairwise(bounds)] if count > 1 else [False]
@@ -66,14 +81,33 @@ def word_alone(text: str, lang: str, size_pt: float, measure_mm: float) -> bool:
     return lines is None or any(" " not in line for line in lines if len(lines) > 1)
 
 
-def balanced(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
+def balanced(text: str, lang: str, size_pt: float, measure_mm: float, file: str | None = None,
+             tracking_em: float = 0.0) -> Markup:
     """`text` in balanced lines no wider than `measure_mm`, as HTML (each line a no-wrap span, the
     lines joined by <br>). Text too long to balance is returned unbroken."""
-    lines = balanced_lines(text, lang, size_pt, measure_mm)
+    lines = balanced_lines(text, lang, size_pt, measure_mm, file, tracking_em)
     if lines is None:
         return Markup(escape(text))
     # each line a no-wrap span, a space before each break: the text keeps its ordinary spaces
     return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in lines)
+
+
+def cover_parts(title: str) -> tuple[str, str]:
+    """A title and its closing abbreviation in brackets, apart ("", when it has none)."""
+    match = _ABBREVIATION.match(title)
+    return (match["title"], match["abbreviation"]) if match else (title, "")
+
+
+def cover_title(title: str, lang: str, measure_mm: float) -> Markup:
+    """The tri-fold cover's title in balanced lines (COVER_TITLE), its closing abbreviation on a
+    line of its own at a smaller size (trifold.css): "Spine Surgery (MISS)" is wider than a
+    Letter cover, and "(MISS)" alone on a title line reads as a stray word."""
+    head, abbreviation = cover_parts(title)
+    file, size_pt, tracking_em = COVER_TITLE[lang]
+    lines = balanced(head, lang, size_pt, measure_mm, file, tracking_em)
+    if not abbreviation:
+        return lines
+    return Markup('{} <span class="abbreviation">{}</span>').format(lines, abbreviation)
 
 
 def no_widow(text: str, min_words: int = 2) -> Markup:
@@ -193,7 +227,7 @@ def kept_whole(text: str, region: str | None = None) -> Markup:
     return Markup("").join(pieces)
 
 
-TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css and trifold.css
+TITLE_PT = {"en": 28, "ar": 30}  # h1 in leaflet.css (the tri-fold cover: COVER_TITLE)
 
 
 def title_measures(paper: str, edition: str, logo: bool, title: dict[str, str] | None = None) -> dict:
@@ -202,9 +236,10 @@ def title_measures(paper: str, edition: str, logo: bool, title: dict[str, str] |
     alone, else one above the other across the masthead ("Minimally Invasive" alone is wider
     than half an A4 masthead at 28 pt)."""
     inner = balance.text_width(paper) - 12  # the masthead's padding
-    # the office card: 10.5 mm at the edge, 5 at the fold, 2 inside the card each side; press:
-    # the panel grows by the bleed and 1.5 mm past the fold, its padding by as much and 5 mm
-    cover = balance.panel_widths(paper)["cover"] - (19.5 if edition == "office" else 10.0)
+    # the office card: 10.5 mm from the edge, 3 from the fold, 2 inside the card each side (the
+    # title 5 mm from the fold, as all text); press: the panel grows by the bleed and 1.5 mm past
+    # the fold, its padding by as much and 5 mm
+    cover = balance.panel_widths(paper)["cover"] - (17.5 if edition == "office" else 10.0)
     pair = {"en": inner * 0.49, "ar": inner * 0.51 - 4}
     stacked = title is not None and any(word_alone(title[lang], lang, TITLE_PT[lang], pair[lang])
                                         for lang in pair)

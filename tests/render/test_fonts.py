@@ -12,7 +12,7 @@ from brochure.render.html import leaflet_html, render_pdf
 from tests.conftest import EXAMPLES, copy_clinic, run_cli
 
 BUNDLED = {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular", "NotoSans-Bold",
-           "Amiri-Regular"}
+           "NotoSans-CondensedBold", "Amiri-Regular"}
 
 
 @pytest.mark.parametrize("key", ["al-noor", "dar-al-shifa", "harbor-spine", "al-noor:a4:ar"])

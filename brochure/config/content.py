@@ -50,7 +50,6 @@ TOPIC = Table({
     "figure": Table({
         "incisions": Table({
             "caption": schema.bilingual(2000),
-            "caption_half": schema.bilingual(2000),
             "bars": ListOf(Table({
                 "key": Field(schema.text(40)),
                 "min_mm": Field(schema.number(0.5, 180)),
@@ -120,7 +119,6 @@ class Topic:
     subtitle: Bilingual
     sections: tuple[Section, ...]
     incision_caption: Bilingual
-    incision_caption_half: Bilingual
     incision_bars: tuple[IncisionBar, ...]
 
 
@@ -174,7 +172,6 @@ def load_topic(slug: str = "miss") -> Topic:
         title=Bilingual(**meta["title"]), subtitle=Bilingual(**meta["subtitle"]),
         sections=tuple(_section(s, source="topic") for s in data["sections"]),
         incision_caption=Bilingual(**figure["caption"]),
-        incision_caption_half=Bilingual(**figure["caption_half"]),
         incision_bars=tuple(
             IncisionBar(b["key"], b["min_mm"], b["max_mm"], b["or_more"], Bilingual(b["en"], b["ar"]))
             for b in figure["bars"]),

@@ -20,45 +20,67 @@ OR_MORE_TAIL_MM = 10.0  # the faded tail that says "or more"
 EDGE_MM = 2.0  # room at the ends of the ruler for its end labels
 
 
+BREAK_FROM_END_MM = 6.0  # where a cut bar's break mark crosses it, from the drawing's far end
+
+
 @dataclass(frozen=True)
 class DrawnBar:
-    """One bar's geometry in millimetres, mirrored when Arabic leads so bars grow from the right."""
+    """One bar's geometry in millimetres, mirrored when Arabic leads so bars grow from the right.
+    Every bar is at life size; one longer than the drawing is cut at its far end (`cut`), where a
+    break mark crosses it at `break_x`."""
 
     key: str
     label_en: str
     label_ar: str
-    scale: float                      # 1.0: life size; 0.5 where life size does not fit
     solid: tuple[float, float]        # x, width of the certain length
     range: tuple[float, float] | None  # x, width of the "up to" part (5-6 inch, 2-5 mm)
     tail: tuple[float, float] | None   # x, width of the "or more" fade
+    cut: bool = False
+    break_x: float | None = None
 
 
-def bar_scale(bar: IncisionBar, width_mm: float) -> float:
-    """Life size when the whole bar (its "or more" fade included) fits the drawing, else half."""
+def fits_whole(bar: IncisionBar, width_mm: float) -> bool:
+    """Whether the whole bar (its "or more" fade included) fits the drawing at life size."""
     length = bar.max_mm + (OR_MORE_TAIL_MM if bar.or_more else 0.0)
-    return 1.0 if length <= width_mm - 2 * EDGE_MM else 0.5
+    return length <= width_mm - 2 * EDGE_MM
 
 
 def incision_bars(bars: tuple[IncisionBar, ...], width_mm: float, from_right: bool) -> list[DrawnBar]:
-    """Each bar at life size where it fits `width_mm`, else at half size (one millimetre of
-    incision is one millimetre of paper, or half of one)."""
+    """Each bar at life size: one millimetre of incision is one millimetre of paper, read against
+    the life-size ruler. A bar longer than the drawing (5-6 inches on a tri-fold panel) runs to its
+    far end, cut there, with a break mark; drawn at half size it ended at "3" on the inch scale,
+    which a patient could read as three inches."""
     drawn = []
+    room = width_mm - 2 * EDGE_MM
+
+    def place(start: float, length: float) -> tuple[float, float]:
+        x = width_mm - EDGE_MM - start - length if from_right else EDGE_MM + start
+        return (round(x, 3), round(length, 3))
+
     for bar in bars:
-        scale = bar_scale(bar, width_mm)
-
-        def place(start: float, length: float, scale: float = scale) -> tuple[float, float]:
-            start, length = start * scale, length * scale
-            x = width_mm - EDGE_MM - start - length if from_right else EDGE_MM + start
-            return (round(x, 3), round(length, 3))
-
+        label = {"key": bar.key, "label_en": bar.label.en, "label_ar": bar.label.ar}
+        if not fits_whole(bar, width_mm):
+            if bar.min_mm < room:  # its certain length shown, the rest of the range cut
+                drawn.append(DrawnBar(**label, solid=place(0, bar.min_mm),
+                                      range=place(bar.min_mm, room - bar.min_mm), tail=None, cut=True,
+                                      break_x=_break_x(width_mm, from_right)))
+            else:
+                drawn.append(DrawnBar(**label, solid=place(0, room), range=None, tail=None, cut=True,
+                                      break_x=_break_x(width_mm, from_right)))
+            continue
         extra = bar.max_mm - bar.min_mm
         drawn.append(DrawnBar(
-            key=bar.key, label_en=bar.label.en, label_ar=bar.label.ar, scale=scale,
-            solid=place(0, bar.min_mm),
+            **label, solid=place(0, bar.min_mm),
             range=place(bar.min_mm, extra) if extra > 0 else None,
-            tail=place(bar.max_mm, OR_MORE_TAIL_MM / scale) if bar.or_more else None,
+            tail=place(bar.max_mm, OR_MORE_TAIL_MM) if bar.or_more else None,
         ))
     return drawn
+
+
+def _break_x(width_mm: float, from_right: bool) -> float:
+    """The break mark's x, near the drawing's far end (the left one when bars grow from the right)."""
+    offset = EDGE_MM + BREAK_FROM_END_MM
+    return round(offset if from_right else width_mm - offset, 3)
 
 
 def extent(bar: DrawnBar, width_mm: float, from_right: bool) -> float:

@@ -243,12 +243,10 @@ def format_appointment(moment, language: str) -> str:
 
 def _figure(topic: Topic, words: dict, width: float, from_right: bool, langs: tuple[str, ...],
             stacked: bool = False) -> dict:
-    """The incision figure drawn `width` mm wide: bars at life size where they fit, a life-size
-    ruler in inches above its line and centimetres below, and the caption saying which is which."""
+    """The incision figure drawn `width` mm wide: bars at life size (one too long cut at the far
+    end, marked), a life-size ruler in inches above its line and centimetres below, a caption."""
     bars = figures.incision_bars(topic.incision_bars, width, from_right)
-    scales = {bar.scale for bar in bars}
-    caption = (topic.incision_caption if scales == {1.0} else topic.incision_caption_half
-               if scales == {0.5} else words["caption_mixed"])
+    caption = topic.incision_caption
     inches = figures.ruler_ticks(width, figures.MM_PER_INCH, from_right)
     centimetres = figures.ruler_ticks(width, 10.0, from_right)
     ends = [inches[0][0], inches[-1][0], centimetres[-1][0]]

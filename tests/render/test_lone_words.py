@@ -67,3 +67,15 @@ def test_the_disclaimer_never_ends_on_one_word_alone(lines, build):
     words = interface_words()["disclaimer"]
     last_words = {letters_of(getattr(words, lang).split()[-1]) for lang in ("en", "ar")}
     assert not last_words & {letters_of(line) for line in lines[build]}
+
+
+def test_the_website_label_never_stands_alone_on_its_line(lines):
+    """"الموقع الإلكتروني:" stood alone above harbor-spine's address on every Arabic page of
+    bilingual-pages: where the full label and the address do not fit one line, the short label
+    ("الموقع:") goes beside it."""
+    build = ("harbor-spine", "bilingual-pages", "office", "letter", "en,ar")
+    words = interface_words()
+    labels = {letters_of(getattr(words[key], lang)) for key in ("website", "website_short")
+              for lang in ("en", "ar")}
+    assert not labels & {letters_of(line) for line in lines[build]}
+    assert any(letters_of(words["website_short"].ar) in letters_of(line) for line in lines[build])

@@ -57,6 +57,7 @@ def _environment() -> Environment:
     env.globals["block_starts"] = balance.block_starts
     env.filters["balanced"] = typeset.balanced
     env.filters["cover_title"] = typeset.cover_title
+    env.filters["centred_name"] = typeset.centred_name
     return env
 
 

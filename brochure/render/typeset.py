@@ -92,6 +92,15 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float, file: str 
     return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in lines)
 
 
+def centred_name(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
+    """A clinic's name centred on a tri-fold panel, in balanced lines ("مستشفى دار الشفاء
+    التخصصي" over "لجراحة العمود الفقري والمخ والأعصاب", where filling the first line split
+    "العمود الفقري"); a name too long to balance keeps its last two words together (no_widow)."""
+    if balanced_lines(text, lang, size_pt, measure_mm) is None:
+        return no_widow(text)
+    return balanced(text, lang, size_pt, measure_mm)
+
+
 def cover_parts(title: str) -> tuple[str, str]:
     """A title and its closing abbreviation in brackets, apart ("", when it has none)."""
     match = _ABBREVIATION.match(title)
@@ -244,7 +253,8 @@ def title_measures(paper: str, edition: str, logo: bool, title: dict[str, str] |
     stacked = title is not None and any(word_alone(title[lang], lang, TITLE_PT[lang], pair[lang])
                                         for lang in pair)
     return {"pair": dict.fromkeys(pair, inner) if stacked else pair, "stacked": stacked,
-            "single": inner - (32 if logo else 0), "cover": cover}
+            "single": inner - (32 if logo else 0), "cover": cover,
+            "back": balance.trifold_back_width(paper)}
 
 
 def column_measure(paper: str, edition: str, layout: str, count: int) -> dict[str, float]:

@@ -79,3 +79,12 @@ def test_the_website_label_never_stands_alone_on_its_line(lines):
               for lang in ("en", "ar")}
     assert not labels & {letters_of(line) for line in lines[build]}
     assert any(letters_of(words["website_short"].ar) in letters_of(line) for line in lines[build])
+
+
+def test_a_long_clinic_name_on_a_trifold_panel_breaks_in_balanced_lines(lines):
+    """dar-al-shifa's Arabic name filled its first line on the back panel and split "العمود
+    الفقري" (the spine) over two; centred on a panel, a name now breaks in balanced lines."""
+    build = ("dar-al-shifa", "trifold", "office", "letter", "ar,en")
+    read = {letters_of(line) for line in lines[build]}
+    assert letters_of("مستشفى دار الشفاء التخصصي") in read
+    assert letters_of("لجراحة العمود الفقري والمخ والأعصاب") in read

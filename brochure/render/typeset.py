@@ -133,12 +133,21 @@ def no_widow(text: str, min_words: int = 2) -> Markup:
         _short_prefix_whole(before), space, second, last)
 
 
-def last_words_together(text: str) -> str:
+# a paragraph's last word, after an ordinary space, outside any tag (no < or > after it)
+_LAST_WORD = re.compile(r" ([^<>\s]{1,12})$")
+
+
+def last_words_together(text: str | Markup) -> str | Markup:
     """A paragraph's last two words joined by a no-break space, so its last line is never one
-    short word ("condition." under the English disclaimer). A no-break space, not the no-wrap span
-    of no_widow: before a no-wrap span at a paragraph's end WeasyPrint 70 breaks the line early."""
-    head, space, last = text.rpartition(" ")
-    return f"{head}\u00a0{last}" if space and len(last) <= 12 else text
+    short word ("condition." under the English disclaimer, "invasion." and "شديد." under the
+    sections' paragraphs). A no-break space, not the no-wrap span of no_widow: before a no-wrap
+    span at a paragraph's end WeasyPrint 70 breaks the line early. Markup ending in a tag (a
+    Latin run in Arabic text) is left as it is."""
+    match = _LAST_WORD.search(str(text))
+    if not match:
+        return text
+    joined = f"{str(text)[:match.start()]}\u00a0{match.group(1)}"
+    return Markup(joined) if isinstance(text, Markup) else joined
 
 
 _SHORT_PREFIX = re.compile(r"(?<![\w-])[^\W\d_]{1,2}-[^\W\d_]\w*")

@@ -34,8 +34,6 @@ def _ids(build) -> str:
 @pytest.mark.parametrize("build", BUILDS, ids=_ids)
 def test_clinic_name_and_bar_labels_never_end_on_one_word(lines, build):
     clinic = brochure.load_clinic(EXAMPLES / build[0])
-    # (an English paragraph may still end on "more.": paragraphs are left to WeasyPrint, whose
-    # line breaking goes wrong before a no-wrap span at a paragraph's end)
     last_words = {clinic.name.ar.split()[-1], clinic.name.en.split()[-1], "أكثر"}
     alone = {letters_of(word) for word in last_words} & {letters_of(line) for line in lines[build]}
     assert not alone
@@ -88,3 +86,15 @@ def test_a_long_clinic_name_on_a_trifold_panel_breaks_in_balanced_lines(lines):
     read = {letters_of(line) for line in lines[build]}
     assert letters_of("مستشفى دار الشفاء التخصصي") in read
     assert letters_of("لجراحة العمود الفقري والمخ والأعصاب") in read
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=_ids)
+def test_no_paragraph_ends_on_one_word_alone(lines, build):
+    """"invasion.", "hospital.", "شديد." and "الحالة." stood alone under the sections'
+    paragraphs on about 60 pages of the visual review."""
+    from brochure.config.content import load_topic
+
+    last_words = {letters_of(paragraph.split()[-1]) for section in load_topic("miss").sections
+                  for lang in ("en", "ar")
+                  for paragraph in (*section[lang].paragraphs, *section[lang].closing)}
+    assert not last_words & {letters_of(line) for line in lines[build]}

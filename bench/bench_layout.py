@@ -130,7 +130,7 @@ def bench(repeat: int) -> None:
     clinic = brochure.load_clinic(DEMO_CLINIC)
     topic = load_topic("miss")
     languages, paper = clinic.languages, clinic.paper
-    html, _, density = fitted(clinic, topic, languages, paper, layout="sheet", edition="office",
+    html, _, density, _ = fitted(clinic, topic, languages, paper, layout="sheet", edition="office",
                               write=False)
     plain = plain_html(html)
     fonts = brochure_html._font_config()

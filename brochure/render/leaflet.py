@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 from brochure.bidi import direction_of
 from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
@@ -67,8 +68,9 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
     options = {"press": {"pdf_variant": "pdf/x-4"}, "screen": {"pdf_variant": "pdf/ua-1"}}.get(edition, {})
     roots = (prepress.cmyk_profile(clinic).parent,) if press else ()
 
-    _, rendered, density = fitted(clinic, topic, languages, paper, layout=layout, edition=edition,
-                                  patient=patient, options=options, roots=roots, write=write)
+    fit = fitted(clinic, topic, languages, paper, layout=layout, edition=edition, patient=patient,
+                 options=options, roots=roots, write=write)
+    rendered, density = fit.rendered, fit.density
     if rendered.page_count > (SCREEN_PAGES if edition == "screen" else PAGES[layout]):
         raise BrochureError(_overflow_problems(where, rendered.section_pages, paper, layout, languages,
                                                rendered.page_count))
@@ -91,12 +93,20 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                       for side in balance.trifold_sides(paper, languages[0] == "ar")) \
             if layout == "trifold" else ()
         pdf = prepress.finish_for_press(pdf, folds)
-    warnings = _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
+    warnings = _apart_warnings(where, topic.sections + clinic.extra_sections, fit.apart, layout, paper)
+    warnings += _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
     return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
                    warnings, rendered.fill)
 
 
 NEAR_MM = 5.0  # how much more room a column may want by the prediction and still be measured
+
+
+class Fitted(NamedTuple):
+    html: str
+    rendered: object  # pages.Rendered
+    density: str
+    apart: tuple[str, ...] = ()  # sections whose list is set apart from the sentence introducing it
 
 
 def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, layout: str, edition: str,
@@ -142,8 +152,8 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
             rendered = render_pdf(html, clinic, options=options, extra_roots=roots, fits=fits,
                                   stylesheets=stylesheets)
             if rendered.page_count <= page_limit and not rendered.overflows:
-                return html, rendered, density
-    return html, rendered, density
+                return Fitted(html, rendered, density, tuple((plan or {}).get("apart", ())))
+    return Fitted(html, rendered, density, tuple((plan or {}).get("apart", ())))
 
 
 def plan_for(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, density: str, *,
@@ -206,7 +216,9 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
                              bound=[row in after_intro for row in rows], keep_bound=not best_effort)
         if runs is None:
             return None
-        return {"new_side": [rows[run[0]] for run in runs[1:] if run]}
+        return {"new_side": [rows[run[0]] for run in runs[1:] if run],
+                "apart": [rows[run[0]].removeprefix("section-").rpartition("-")[0]
+                          for run in runs[1:] if run and rows[run[0]] in after_intro]}
     if layout == "trifold":
         after_intro = {f"{section.id}@{lang}#{block}" for section in sections for lang in languages
                        for block in range(1, len(balance.section_blocks(section, lang)))
@@ -222,7 +234,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
     most = min(most, most_sides or most)
-    plan = {}
+    plan, apart = {}, []
     for lang in languages:
         heights = [measured.heights[i] for i in ids[lang]]
         leads = [measured.leads[i] for i in ids[lang]]
@@ -243,7 +255,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
                 return None
             runs = balance.greedy(heights, capacities)  # what is left over shows where it spills
         plan[lang] = [[cells[lang][i] for i in run] for run in runs]
-    return {"single": plan}
+        apart += [cells[lang][run[0]].partition("#")[0] for run in runs[1:] if run and after_intro[run[0]]]
+    return {"single": plan, "apart": list(dict.fromkeys(apart))}
 
 
 def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
@@ -269,7 +282,10 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
                     for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
-            return {"trifold": plan | ({} if reading is items else {"back": with_disclaimer})}
+            apart = [reading[run[0]].partition("@")[0] for run in runs[1:]
+                     if run and reading[run[0]] in after_intro]
+            return {"trifold": plan | ({} if reading is items else {"back": with_disclaimer}),
+                    "apart": list(dict.fromkeys(apart))}
     if not best_effort:
         return None
     runs = balance.greedy([heights[_item_id(item, primary)] for item in items], [capacity] * panels)
@@ -327,6 +343,16 @@ def _item_id(item: str, primary: str) -> str:
     lang, _, block = rest.partition("#")
     return f"section-{section}-{lang}{'-' + block if block != '0' else ''}" if rest else \
         {"figure": f"figure-incisions-{primary}"}.get(item, item)
+
+
+def _apart_warnings(where: str, sections, apart: tuple[str, ...], layout: str, paper: str) -> tuple[str, ...]:
+    """A list the layout step could only set apart from the sentence introducing it ("... to
+    reduce:" ending one side, the list on the other): printable, but worth a look."""
+    headings = {section.id: section.en.heading for section in sections}
+    return tuple(f'{where}: the {layout} on {paper.upper()} sets the list of '
+                 f'"{headings.get(section_id, section_id)}" apart from the sentence introducing it, '
+                 "as nothing else fits; shorten the clinic's own sections to keep them together"
+                 for section_id in apart)
 
 
 def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:

@@ -102,7 +102,8 @@ def page_height(paper: str, edition: str) -> float:
 
 def split(heights: list[float], capacities: list[float], leads: list[float] | None = None,
           continues: list[bool] | None = None, front: int = 0,
-          bound: list[bool] | None = None, keep_bound: bool = False) -> list[list[int]] | None:
+          bound: list[bool] | None = None, keep_bound: bool = False,
+          joined: list[float] | None = None, closes: list[bool] | None = None) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
     so that each run fits its capacity; each height includes the item's top margin (`leads`),
     which the first item of a run does not take. Of the cuts that fit: with `front`, those that
@@ -112,10 +113,15 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
     runs fullest; then the most even (the fullest run least full). Above all, a run never ends
     inside a sentence that runs from one block to the next (`bound[i]`: a list and the paragraph
     introducing it) where another cut fits; with `keep_bound`, never (None when only such a cut
-    fits: the caller tries more room first)."""
+    fits: the caller tries more room first). Next, a run does not end just before a list's
+    closing sentence (`closes[i]`) where another cut fits at this spacing: the list breaks
+    between its items instead. `joined[i]`: how much less item i takes in the same run as item
+    i - 1 (the two parts of a list, set as one list)."""
     count, runs = len(heights), len(capacities)
     continues = continues or [False] * count
     bound = bound or [False] * count
+    closes = closes or [False] * count
+    joined = joined or [0.0] * count
     leads = leads or [0.0] * count
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
@@ -123,7 +129,8 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
         fills, front_used = [], 0.0
         for run, capacity in enumerate(capacities):
             items = heights[bounds[run]:bounds[run + 1]]
-            used = sum(items) - (leads[bounds[run]] if items else 0.0)
+            used = sum(items) - (leads[bounds[run]] + sum(joined[bounds[run] + 1:bounds[run + 1]])
+                                 if items else 0.0)
             if used > capacity:
                 break
             fills.append(used / capacity)
@@ -134,7 +141,9 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
             orphaned = sum(1 for cut in cuts if 0 < cut < count and bound[cut])
             if orphaned and keep_bound:
                 continue
-            score = (orphaned, front_fill < FRONT_FULL, broken, -front_fill, max(fills), -min(fills))
+            alone = sum(1 for cut in cuts if 0 < cut < count and closes[cut])
+            score = (orphaned, front_fill < FRONT_FULL, alone, broken, -front_fill, max(fills),
+                     -min(fills))
             if best_score is None or score < best_score:
                 best, best_score = bounds, score
     if best is None:
@@ -142,14 +151,17 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
     return [list(range(best[run], best[run + 1])) for run in range(runs)]
 
 
-def greedy(heights: list[float], capacities: list[float]) -> list[list[int]]:
+def greedy(heights: list[float], capacities: list[float],
+           joined: list[float] | None = None) -> list[list[int]]:
     """Each run as full as it goes, in reading order; what is left over lands in the last, where
-    the build's overflow check names it."""
+    the build's overflow check names it. `joined` as in split."""
+    joined = joined or [0.0] * len(heights)
     runs: list[list[int]] = [[] for _ in capacities]
     run, used = 0, 0.0
     for index, height in enumerate(heights):
+        height -= joined[index] if runs[run] and runs[run][-1] == index - 1 else 0.0
         if used + height > capacities[run] and run < len(capacities) - 1 and runs[run]:
-            run, used = run + 1, 0.0
+            run, used, height = run + 1, 0.0, heights[index]
         runs[run].append(index)
         used += height
     return runs
@@ -162,12 +174,52 @@ def estimated_panels(items: list[str]) -> dict[str, tuple[str, ...]]:
     return {role: tuple(items[i * share:(i + 1) * share]) for i, role in enumerate(TRIFOLD_READING)}
 
 
+LIST_TAIL = 2  # the items a list breaks off to go with its closing sentence (and at least as many stay)
+
+
+def list_tail(section, lang: str) -> int:
+    """The block that is the last LIST_TAIL items of a section's list, where the list may break
+    before them so that its closing sentence ("All by minimizing the size of the incision.") goes
+    to the next column with them, not alone; 0 where the list stays whole: fewer than twice
+    LIST_TAIL items or no closing sentence, in any language (their blocks must pair up)."""
+    breaks = all(len(section[key].items) >= 2 * LIST_TAIL and section[key].closing for key in ("en", "ar"))
+    return len(section[lang].paragraphs) + 1 if breaks else 0
+
+
 def section_blocks(section, lang: str) -> list[tuple[str, object]]:
     """A section's text in one language as blocks a panel may end between: its paragraphs, its
-    list (whole), its closing paragraphs."""
+    list (whole, or in two where it may break: list_tail), its closing paragraphs."""
     text = section[lang]
-    return [*(("p", p) for p in text.paragraphs), *([("items", text.items)] if text.items else []),
+    cut = len(text.items) - LIST_TAIL if list_tail(section, lang) else len(text.items)
+    lists = [items for items in (text.items[:cut], text.items[cut:]) if items]
+    return [*(("p", p) for p in text.paragraphs), *(("items", items) for items in lists),
             *(("p", p) for p in text.closing)]
+
+
+def set_blocks(section, lang: str, start: int, stop: int | None) -> list[tuple[str, object]]:
+    """Blocks start to stop as the template sets them: a list's two parts in one run are one list,
+    set exactly as a list that never breaks."""
+    blocks: list[tuple[str, object]] = []
+    for kind, block in section_blocks(section, lang)[start:stop]:
+        if kind == "items" and blocks and blocks[-1][0] == "items":
+            blocks[-1] = ("items", (*blocks[-1][1], *block))
+        else:
+            blocks.append((kind, block))
+    return blocks
+
+
+def closes_list(section, languages, block: int) -> bool:
+    """Whether a section's block is the closing sentence of a list that may break (list_tail), in
+    any of `languages`: a column, side or panel should not begin with it alone."""
+    return any(list_tail(section, lang) and block == list_tail(section, lang) + 1 for lang in languages)
+
+
+def whole_lists(sections, lang: str, trifold: bool = False) -> list[str]:
+    """Each list that may break, its two parts named as one ("benefits#1-2"; on the tri-fold
+    "benefits@en#1-2"): the measuring page sets them so, for the height the list takes in one
+    column (two short-item columns where it fits: typeset.list_columns)."""
+    return [f"{section.id}{'@' + lang if trifold else ''}#{tail - 1}-{tail}"
+            for section in sections if (tail := list_tail(section, lang))]
 
 
 def pair_blocks(section, languages) -> int:

@@ -52,7 +52,8 @@ def _environment() -> Environment:
     env.filters["no_widow"] = typeset.no_widow
     env.filters["last_words_together"] = typeset.last_words_together
     env.filters["parenthesis_whole"] = typeset.parenthesis_whole
-    env.globals["section_blocks"] = balance.section_blocks
+    env.globals["set_blocks"] = balance.set_blocks
+    env.globals["list_tail"] = balance.list_tail
     env.globals["pair_blocks"] = balance.pair_blocks
     env.globals["block_starts"] = balance.block_starts
     env.filters["balanced"] = typeset.balanced
@@ -133,10 +134,12 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "trifold": _trifold(paper, edition, from_right, plan.get("trifold") or
                             balance.estimated_panels(balance.trifold_items(sections, languages)), by_id)
                     if layout == "trifold" else None,
-        "measure": {"cells": {lang: [_cell(name, by_id) for name in balance.single_cells(sections, lang)]
+        "measure": {"cells": {lang: [_cell(name, by_id) for name in (*balance.single_cells(sections, lang),
+                                                                      *balance.whole_lists(sections, lang))]
                               for lang in languages},
-                    "panel_items": [_panel_item(item, by_id) for item in
-                                    balance.trifold_items(sections, languages)],
+                    "panel_items": [_panel_item(item, by_id) for item in (
+                        *balance.trifold_items(sections, languages),
+                        *(name for lang in languages for name in balance.whole_lists(sections, lang, True)))],
                     "back_items": balance.TRIFOLD_BACK_MEASURED,
                     "back_mm": balance.trifold_back_width(paper),
                     "column_mm": balance.column_width(paper), "text_mm": balance.text_width(paper),
@@ -178,16 +181,21 @@ def _panel_item(name: str, by_id: dict):
     section, _, rest = name.partition("@")
     if not rest:
         return by_id.get(name, name)
-    lang, _, block = rest.partition("#")
-    return {"section": by_id[section], "lang": lang, "block": int(block)}
+    lang, _, blocks = rest.partition("#")
+    cell = _cell(f"{section}#{blocks}", by_id)
+    return {"section": cell["section"], "lang": lang, "block": cell["start"], "stop": cell["stop"],
+            "span": cell["span"]}
 
 
 def _cell(name: str, by_id: dict):
-    """A cell by name: "what#1" is the second block of section "what", alone."""
+    """A cell by name: "what#1" is the second block of section "what", alone; "benefits#1-2" its
+    blocks 1 to 2 as one, measured under an id of their own (balance.whole_lists)."""
     section, _, block = name.partition("#")
     if not block:
         return by_id.get(name, name)
-    return {"section": by_id[section], "start": int(block), "stop": int(block) + 1}
+    first, _, last = block.partition("-")
+    return {"section": by_id[section], "start": int(first), "stop": int(last or first) + 1,
+            "span": bool(last)}
 
 
 def _sides(columns: list[list[str]], by_id: dict) -> list[list[list]]:
@@ -210,8 +218,16 @@ def _sides(columns: list[list[str]], by_id: dict) -> list[list[list]]:
 def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: dict) -> dict:
     def panel(role, width, index):
         outer = {0: "left", 2: "right"}.get(index)
-        items = content.get(role) or balance.TRIFOLD_FIXED.get(role, ())
-        return {"role": role, "width_mm": width, "content": [_panel_item(item, by_id) for item in items],
+        items = []
+        names = content.get(role) or balance.TRIFOLD_FIXED.get(role, ())
+        for item in (_panel_item(name, by_id) for name in names):
+            if isinstance(item, dict) and items and isinstance(items[-1], dict) \
+                    and (items[-1]["section"], items[-1]["lang"]) == (item["section"], item["lang"]) \
+                    and item["block"] == balance.list_tail(item["section"], item["lang"]):
+                items[-1]["stop"] = item["stop"]  # a list's two parts in one panel: one list
+            else:
+                items.append(item)
+        return {"role": role, "width_mm": width, "content": items,
                 "bleed": outer if role == "cover" else None}
 
     sides = [{"name": side.name, "folds_mm": side.folds_mm,

@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from brochure.bidi import direction_of
-from brochure.config.clinic import PRINT_DPI, Clinic, dpi_on_paper
+from brochure.config.clinic import Clinic
 from brochure.config.content import load_topic
 from brochure.config.options import EDITIONS, LANGUAGE_ORDERS, LAYOUTS, MM, PAGES, PAPER, PAPERS, SCREEN_PAGES
 from brochure.errors import BrochureError, Problem, display_path
@@ -17,6 +17,7 @@ from brochure.pdf import prepress
 from brochure.render import balance, measure_cache
 from brochure.render.balance import pair_rows, single_cells, trifold_items
 from brochure.render.html import DENSITIES, leaflet_html, render_pdf
+from brochure.render.leaflet_warnings import apart_warnings, logo_resolution_warnings
 from brochure.render.pages import Overflow
 
 
@@ -93,8 +94,8 @@ def render_leaflet(clinic: Clinic, paper: str | None = None, languages: tuple[st
                       for side in balance.trifold_sides(paper, languages[0] == "ar")) \
             if layout == "trifold" else ()
         pdf = prepress.finish_for_press(pdf, folds)
-    warnings = _apart_warnings(where, topic.sections + clinic.extra_sections, fit.apart, layout, paper)
-    warnings += _logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
+    warnings = apart_warnings(where, topic.sections + clinic.extra_sections, fit.apart, layout, paper)
+    warnings += logo_resolution_warnings(clinic, rendered.logo_size_pt) if press else ()
     return Leaflet(clinic, paper, languages, pdf, rendered.page_count, density, layout, edition,
                    warnings, rendered.fill)
 
@@ -388,32 +389,6 @@ def _item_id(item: str, primary: str) -> str:
     lang, _, block = rest.partition("#")
     return f"section-{section}-{lang}{'-' + block if block != '0' else ''}" if rest else \
         {"figure": f"figure-incisions-{primary}"}.get(item, item)
-
-
-def _apart_warnings(where: str, sections, apart: tuple[str, ...], layout: str, paper: str) -> tuple[str, ...]:
-    """A list the layout step could only set apart from the sentence introducing it ("... to
-    reduce:" ending one side, the list on the other): printable, but worth a look."""
-    headings = {section.id: section.en.heading for section in sections}
-    return tuple(f'{where}: the {layout} on {paper.upper()} sets the list of '
-                 f'"{headings.get(section_id, section_id)}" apart from the sentence introducing it, '
-                 "as nothing else fits; shorten the clinic's own sections to keep them together"
-                 for section_id in apart)
-
-
-def _logo_resolution_warnings(clinic: Clinic, size_pt) -> tuple[str, ...]:
-    """A raster logo below 300 dpi at the size it prints comes out soft at a print shop."""
-    if clinic.logo is None or size_pt is None or clinic.logo.suffix.lower() == ".svg":
-        return ()
-    from PIL import Image
-
-    with Image.open(clinic.logo) as image:
-        pixels = image.size
-    mm = tuple(v / 72 * 25.4 for v in size_pt)
-    dpi = min(dpi_on_paper(count, length) for count, length in zip(pixels, mm, strict=True))
-    if dpi >= PRINT_DPI:
-        return ()
-    return (f"{display_path(clinic.logo)}: {dpi:.0f} dpi at its printed size ({mm[0]:.0f} × "
-            f"{mm[1]:.0f} mm); print shops want {PRINT_DPI} dpi: supply a larger image or an SVG",)
 
 
 def _overflow_problem(clinic: Clinic, where: str, overflow: Overflow) -> Problem:

@@ -222,6 +222,31 @@ def whole_lists(sections, lang: str, trifold: bool = False) -> list[str]:
             for section in sections if (tail := list_tail(section, lang))]
 
 
+def list_parts(wholes: list[str], id_of) -> dict[str, tuple[str, str]]:
+    """Each list of `wholes` by element id (`id_of` a name's): its last items' -> (its first
+    items', the two set as one). "benefits#1-2" in English gives section-benefits-en-2 ->
+    (section-benefits-en-1, section-benefits-en-1-2)."""
+    parts = {}
+    for whole in wholes:
+        name, _, blocks = whole.rpartition("#")
+        first, _, tail = blocks.partition("-")
+        parts[id_of(f"{name}#{tail}")] = (id_of(f"{name}#{first}"), id_of(whole))
+    return parts
+
+
+def list_joins(ids: list[str], parts: dict[str, tuple[str, str]], heights: dict) -> list[float]:
+    """split's `joined` for elements in reading order: a list's last items after its first
+    (`parts`: list_parts) are one list, as tall as the two measured as one."""
+    return [heights[parts[i][0]] + heights[i] - heights[parts[i][1]] if i in parts else 0.0 for i in ids]
+
+
+def closing_names(sections, languages, trifold: bool = False) -> set[str]:
+    """The blocks that close a list that may break, by name ("benefits#3"; on the tri-fold
+    "benefits@en#3")."""
+    return {f"{section.id}{'@' + lang if trifold else ''}#{block}" for section in sections
+            for lang in languages if (block := list_tail(section, lang) + 1) > 1}
+
+
 def pair_blocks(section, languages) -> int:
     """How many side-by-side rows a section takes: its most blocks in any language, at least one."""
     return max(1, *(len(section_blocks(section, lang)) for lang in languages))

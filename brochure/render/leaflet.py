@@ -207,11 +207,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
-        wholes = {f"section-{section.id}-{tail}": (
-                      f"section-{section.id}" + (f"-{tail - 1}" if tail > 1 else ""),
-                      f"section-{section.id}-{tail - 1}-{tail}")
-                  for section in sections if (tail := balance.list_tail(section, languages[0]))}
-        measured = measure((*rows, *(whole for _, whole in wholes.values())))
+        parts = balance.list_parts(balance.whole_lists(sections, languages[0]), _cell_id)
+        measured = measure((*rows, *(whole for _, whole in parts.values())))
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
         after_intro = {f"section-{section.id}-{block}" for section in sections
                        for block in range(1, balance.pair_blocks(section, languages))
@@ -222,7 +219,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
                              [measured.leads[row] for row in rows], list(continues),
                              bound=[row in after_intro for row in rows], keep_bound=not best_effort,
-                             joined=_joins(rows, wholes, measured.heights),
+                             joined=balance.list_joins(rows, parts, measured.heights),
                              closes=[row in closing for row in rows])
         if runs is None:
             return None
@@ -236,14 +233,15 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         wholes = [name for lang in languages for name in balance.whole_lists(sections, lang, True)]
         return _trifold_plan(trifold_items(sections, languages), languages[0], paper, edition,
                              best_effort, measure, after_intro, wholes,
-                             _closings(sections, languages, "@{lang}"))
+                             balance.closing_names(sections, languages, trifold=True))
     cells = {lang: single_cells(sections, lang) for lang in languages}
     ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
-    wholes = {lang: balance.whole_lists(sections, lang) for lang in languages}
+    parts = {lang: balance.list_parts(balance.whole_lists(sections, lang), partial(_cell_id, lang=lang))
+             for lang in languages}
     measured = measure((*masthead.values(), "letter-heading",
                         *(i for lang in languages for i in ids[lang]),
-                        *(_cell_id(name, lang) for lang in languages for name in wholes[lang])))
+                        *(whole for lang in languages for _, whole in parts[lang].values())))
     page = (balance.page_height(paper, edition) - slack_mm) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
@@ -254,8 +252,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         leads = [measured.leads[i] for i in ids[lang]]
         continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
         after_intro = [_after_intro(sections, cell, lang) for cell in cells[lang]]
-        joined = _joins(ids[lang], _parts(wholes[lang], partial(_cell_id, lang=lang)), measured.heights)
-        closing = _closings(sections, (lang,))
+        joined = balance.list_joins(ids[lang], parts[lang], measured.heights)
+        closing = balance.closing_names(sections, (lang,))
         first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM \
             - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
         for sides in range(1, most + 1):
@@ -283,8 +281,8 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
     it (small print where the contact is, and the reading panels less tight); else it closes the
     reading panels."""
     ids = [_item_id(item, primary) for item in items]
-    measured = measure((*ids, *(_item_id(name, primary) for name in wholes), *balance.TRIFOLD_BACK_MEASURED))
-    parts = _parts(wholes, partial(_item_id, primary=primary))
+    parts = balance.list_parts(wholes, partial(_item_id, primary=primary))
+    measured = measure((*ids, *(whole for _, whole in parts.values()), *balance.TRIFOLD_BACK_MEASURED))
     heights, leads = measured.heights, measured.leads
     capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
     panels = len(balance.TRIFOLD_READING)
@@ -297,7 +295,7 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
                              [leads[i] for i in reading_ids], continues,
                              bound=[item in after_intro for item in reading],
                              keep_bound=not best_effort,
-                             joined=_joins(reading_ids, parts, heights),
+                             joined=balance.list_joins(reading_ids, parts, heights),
                              closes=[item in closing for item in reading])
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
@@ -308,7 +306,8 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
                     "apart": list(dict.fromkeys(apart))}
     if not best_effort:
         return None
-    runs = balance.greedy([heights[i] for i in ids], [capacity] * panels, _joins(ids, parts, heights))
+    runs = balance.greedy([heights[i] for i in ids], [capacity] * panels,
+                          balance.list_joins(ids, parts, heights))
     return {"trifold": {role: tuple(items[i] for i in run)
                         for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
 
@@ -337,32 +336,6 @@ def _measure(html, clinic, roots, stylesheets, box_ids, scale: float):
     return replace(measured, heights=scaled(measured.heights), leads=scaled(measured.leads))
 
 
-def _parts(wholes: list[str], id_of) -> dict[str, tuple[str, str]]:
-    """Each list that may break as element ids: its last items' -> (its first items', the two
-    set as one): "benefits#1-2" gives section-benefits-en-2 -> (section-benefits-en-1,
-    section-benefits-en-1-2)."""
-    parts = {}
-    for whole in wholes:
-        name, _, blocks = whole.rpartition("#")
-        first, _, tail = blocks.partition("-")
-        parts[id_of(f"{name}#{tail}")] = (id_of(f"{name}#{first}"), id_of(whole))
-    return parts
-
-
-def _joins(ids: list[str], parts: dict[str, tuple[str, str]], heights: dict) -> list[float]:
-    """For each element in reading order, how much less it takes in the same column as the one
-    before: a list's last items after its first (`parts`, see _parts) are one list, as tall as
-    the two measured as one (balance.whole_lists)."""
-    return [heights[parts[i][0]] + heights[i] - heights[parts[i][1]] if i in parts else 0.0 for i in ids]
-
-
-def _closings(sections, languages, lang_part: str = "") -> set[str]:
-    """The names of the blocks that close a list that may break ("benefits#3"; on the tri-fold,
-    with `lang_part` "@{lang}", "benefits@en#3")."""
-    return {f"{section.id}{lang_part.format(lang=lang)}#{block}" for section in sections
-            for lang in languages if (block := balance.list_tail(section, lang) + 1) > 1}
-
-
 def _after_intro(sections, cell: str, lang: str) -> bool:
     """Whether one language's cell ("what#2") finishes the sentence of the cell before."""
     section_id, _, block = cell.partition("#")
@@ -376,11 +349,12 @@ def _row_id(cell: str) -> str:
         cell, f"section-{cell}")
 
 
-def _cell_id(cell: str, lang: str) -> str:
+def _cell_id(cell: str, lang: str | None = None) -> str:
     """The element id of one language's cell on the measuring page (macros.html.j2 language_cell):
-    "what#0" is section-what-LANG, "what#2" section-what-LANG-2."""
+    "what#0" is section-what-LANG, "what#2" section-what-LANG-2; without `lang`, of a bilingual
+    row (section-what-2)."""
     section, _, block = cell.partition("#")
-    return f"{_row_id(section)}-{lang}" + (f"-{block}" if block not in ("", "0") else "")
+    return _row_id(section) + (f"-{lang}" if lang else "") + (f"-{block}" if block not in ("", "0") else "")
 
 
 def _item_id(item: str, primary: str) -> str:

@@ -17,7 +17,7 @@ from tests.pdftext import example_lines, letters_of
 BUILDS = [
     ("dar-al-shifa", "sheet", "office", "a4", "ar,en"),
     ("dar-al-shifa", "trifold", "office", "letter", "ar,en"),
-    ("al-noor", "sheet", "office", "letter", "ar,en"),
+    ("al-noor", "sheet", "office", "letter", "en,ar"),  # also test_list_apart.py
     ("al-noor", "sheet", "screen", "letter", "en"),
 ]
 

@@ -82,16 +82,25 @@ def word_alone(text: str, lang: str, size_pt: float, measure_mm: float) -> bool:
 
 
 def balanced(text: str, lang: str, size_pt: float, measure_mm: float, file: str | None = None,
-             tracking_em: float = 0.0) -> Markup:
+             tracking_em: float = 0.0, centred: bool = False) -> Markup:
     """`text` in balanced lines no wider than `measure_mm`, as HTML (each line a no-wrap span, the
     lines joined by <br>). Text too long to balance is returned unbroken."""
     lines = balanced_lines(text, lang, size_pt, measure_mm, file, tracking_em)
     if lines is None:
         return Markup(escape(text))
-    # each line a no-wrap span, the space between two lines after the break: a space before it
-    # counts in the line's width (WeasyPrint 70 does not hang it), so a centred line sat off
-    # centre by a space (2 mm at 28 pt); at the start of a line it is removed, as CSS says
-    return Markup("<br> ").join(Markup('<span class="nowrap">{}</span>').format(line) for line in lines)
+    # each line a no-wrap span, the space between two lines between it and the <br> (WeasyPrint 70
+    # draws no space there, so the text layer reads "InvasiveSpine"). Centred (a tri-fold cover,
+    # a name on a panel), the space ends the line instead, in a span of its own whose
+    # word-spacing takes its width back (leaflet.css .gap): a space at a line's end counts in
+    # its width, and a centred line sat off centre by half of it; so there the text layer reads
+    # "Invasive Spine". Not beside a float: WeasyPrint then moves the line below the float
+    # (the one-language masthead's logo), so mastheads keep the plain space.
+    if not centred:
+        return Markup(" <br>").join(Markup('<span class="nowrap">{}</span>').format(line) for line in lines)
+    gap = Markup('<span class="nowrap">{}<span class="gap"> </span></span>')
+    return Markup("<br>").join(
+        gap.format(line) if i < len(lines) - 1 else Markup('<span class="nowrap">{}</span>').format(line)
+        for i, line in enumerate(lines))
 
 
 def centred_name(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
@@ -100,7 +109,7 @@ def centred_name(text: str, lang: str, size_pt: float, measure_mm: float) -> Mar
     "العمود الفقري"); a name too long to balance keeps its last two words together (no_widow)."""
     if balanced_lines(text, lang, size_pt, measure_mm) is None:
         return no_widow(text)
-    return balanced(text, lang, size_pt, measure_mm)
+    return balanced(text, lang, size_pt, measure_mm, centred=True)
 
 
 def cover_parts(title: str) -> tuple[str, str]:
@@ -115,7 +124,7 @@ def cover_title(title: str, lang: str, measure_mm: float) -> Markup:
     Letter cover, and "(MISS)" alone on a title line reads as a stray word."""
     head, abbreviation = cover_parts(title)
     file, size_pt, tracking_em = COVER_TITLE[lang]
-    lines = balanced(head, lang, size_pt, measure_mm, file, tracking_em)
+    lines = balanced(head, lang, size_pt, measure_mm, file, tracking_em, centred=True)
     if not abbreviation:
         return lines
     return Markup('{} <span class="abbreviation">{}</span>').format(lines, abbreviation)

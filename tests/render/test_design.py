@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import EXAMPLES, Lazy
+from tests.conftest import EXAMPLES, MM, Lazy
 from tests.pdftext import pdfium_text, plumbed
 
 # (clinic, layout, edition, paper, languages): every layout and language mix, on clinics that fit
@@ -184,3 +184,25 @@ def test_verbose_build_reports_the_fill(tmp_path):
     line = next(line for line in result.stdout.splitlines() if line.strip().startswith("fill:"))
     for panel in ("flap", "back", "cover", "inside-1", "inside-2", "inside-3"):
         assert f"{panel} " in line and "%" in line
+
+
+@pytest.mark.parametrize("build", [b for b in BUILDS if b[1] == "trifold" and b[2] == "office"], ids=_ids)
+def test_cover_title_lines_are_centred_on_the_card_and_copy_out_as_words(leaflets, build):
+    """A space at the end of a line counted in its width and set each centred title line off
+    centre by half of it (4.1 mm one side, 2.4 the other on Arabic-only Letter covers); a space
+    between a line's span and its break was not drawn, and the title copied out as
+    "InvasiveSpine"."""
+    with plumbed(leaflets[build].pdf) as pdf:
+        page = pdf.pages[0]
+        card = max((r for r in page.rects + page.curves if r["height"] > 150 * MM),
+                   key=lambda r: r["x0"] if build[4].startswith("en") else -r["x0"])
+        title = [c for c in page.chars if c["size"] >= 27.5 and card["x0"] < c["x0"] < card["x1"]]
+    lines: dict[int, list] = {}
+    for char in title:
+        lines.setdefault(round(char["top"]), []).append(char)
+    for chars in lines.values():
+        ink = [c for c in chars if c["text"].strip()]
+        middle = (min(c["x0"] for c in ink) + max(c["x1"] for c in ink)) / 2
+        assert abs(middle - (card["x0"] + card["x1"]) / 2) < 0.5 * MM
+    if "en" in build[4]:
+        assert "Minimally Invasive Spine Surgery" in "".join(c["text"] for c in title)

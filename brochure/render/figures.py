@@ -105,6 +105,11 @@ def _qr_code(url: str):
     return segno.make(url, error="m", micro=False)
 
 
+# the measuring page's QR code: a square box, sized by leaflet.css as the code is, without the code's
+# kilobyte and more of path for WeasyPrint to parse (a measurement needs the box only)
+QR_BOX = Markup('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1" class="qr"></svg>')
+
+
 @lru_cache(maxsize=64)
 def qr_svg(url: str, colour: str, title: str = "") -> Markup:
     """The website as a vector QR code (error correction M survives a smudged print)."""

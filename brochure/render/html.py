@@ -169,6 +169,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
             lang: figures.qr_svg(clinic.contact.website, "#000000",
                                  words["qr_alt"][lang].format(website=clinic.contact.website))
             for lang in ("ar", "en")},
+        "qr_box": figures.QR_BOX,
         "created": topic.reviewed_on.isoformat(),
     }
     # bilingual rows are measured on their own page, the others on the measuring page

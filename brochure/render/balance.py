@@ -151,6 +151,12 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
     return [list(range(best[run], best[run + 1])) for run in range(runs)]
 
 
+def opened_by_bound(runs: list[list[int]], bound: list[bool]) -> list[int]:
+    """The items that open a run though bound to the item before (a list a column, side or panel
+    sets apart from the sentence introducing it: split lets it only where nothing else fits)."""
+    return [run[0] for run in runs[1:] if run and bound[run[0]]]
+
+
 def greedy(heights: list[float], capacities: list[float],
            joined: list[float] | None = None) -> list[list[int]]:
     """Each run as full as it goes, in reading order; what is left over lands in the last, where
@@ -206,12 +212,6 @@ def set_blocks(section, lang: str, start: int, stop: int | None) -> list[tuple[s
         else:
             blocks.append((kind, block))
     return blocks
-
-
-def closes_list(section, languages, block: int) -> bool:
-    """Whether a section's block is the closing sentence of a list that may break (list_tail), in
-    any of `languages`: a column, side or panel should not begin with it alone."""
-    return any(list_tail(section, lang) and block == list_tail(section, lang) + 1 for lang in languages)
 
 
 def whole_lists(sections, lang: str, trifold: bool = False) -> list[str]:

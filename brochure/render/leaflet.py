@@ -213,19 +213,18 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         after_intro = {f"section-{section.id}-{block}" for section in sections
                        for block in range(1, balance.pair_blocks(section, languages))
                        if balance.bound_to_previous(section, languages, block)}
-        closing = {f"section-{section.id}-{block}" for section in sections
-                   for block in range(1, balance.pair_blocks(section, languages))
-                   if balance.closes_list(section, languages, block)}
+        closing = {_cell_id(name) for name in balance.closing_names(sections, languages)}
+        bound = [row in after_intro for row in rows]
         runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
                              [measured.leads[row] for row in rows], list(continues),
-                             bound=[row in after_intro for row in rows], keep_bound=not best_effort,
+                             bound=bound, keep_bound=not best_effort,
                              joined=balance.list_joins(rows, parts, measured.heights),
                              closes=[row in closing for row in rows])
         if runs is None:
             return None
         return {"new_side": [rows[run[0]] for run in runs[1:] if run],
-                "apart": [rows[run[0]].removeprefix("section-").rpartition("-")[0]
-                          for run in runs[1:] if run and rows[run[0]] in after_intro]}
+                "apart": [rows[i].removeprefix("section-").rpartition("-")[0]
+                          for i in balance.opened_by_bound(runs, bound)]}
     if layout == "trifold":
         after_intro = {f"{section.id}@{lang}#{block}" for section in sections for lang in languages
                        for block in range(1, len(balance.section_blocks(section, lang)))
@@ -270,7 +269,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
                 return None
             runs = balance.greedy(heights, capacities, joined)  # what is left over shows where it spills
         plan[lang] = [[cells[lang][i] for i in run] for run in runs]
-        apart += [cells[lang][run[0]].partition("#")[0] for run in runs[1:] if run and after_intro[run[0]]]
+        apart += [cells[lang][i].partition("#")[0] for i in balance.opened_by_bound(runs, after_intro)]
     return {"single": plan, "apart": list(dict.fromkeys(apart))}
 
 
@@ -291,17 +290,16 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
     for reading in ((items[:-1], items) if back_room else (items,)):
         continues = [item.rsplit("#", 1)[-1] not in ("0", item) for item in reading]
         reading_ids = [_item_id(item, primary) for item in reading]
+        bound = [item in after_intro for item in reading]
         runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
-                             [leads[i] for i in reading_ids], continues,
-                             bound=[item in after_intro for item in reading],
+                             [leads[i] for i in reading_ids], continues, bound=bound,
                              keep_bound=not best_effort,
                              joined=balance.list_joins(reading_ids, parts, heights),
                              closes=[item in closing for item in reading])
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
                     for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}
-            apart = [reading[run[0]].partition("@")[0] for run in runs[1:]
-                     if run and reading[run[0]] in after_intro]
+            apart = [reading[i].partition("@")[0] for i in balance.opened_by_bound(runs, bound)]
             return {"trifold": plan | ({} if reading is items else {"back": with_disclaimer}),
                     "apart": list(dict.fromkeys(apart))}
     if not best_effort:

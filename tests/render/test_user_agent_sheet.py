@@ -21,7 +21,7 @@ def _pdf(html_class, html: str, clinic) -> bytes:
 
 
 def test_leaner_user_agent_sheet_lays_out_the_same_pdf_as_weasyprints_own():
-    """A bilingual sheet with bullet lists (li::before dots), the figure, links and the QR code,
+    """A bilingual sheet with bullet lists (background dots), the figure, links and the QR code,
     written by both: the same bytes."""
     clinic = brochure.load_clinic(EXAMPLES / "al-noor")
     html = planned_html(clinic, load_topic("miss"), ("ar", "en"), "a4", "tight")

@@ -81,7 +81,8 @@ def _font_config() -> BundledFontConfiguration:
 # Whitespace beside a block-level tag (or an SVG drawing's part): never drawn, since a line drops
 # the spaces at its start and end, yet WeasyPrint parses each run and builds a box for it (about
 # 2 % of a leaflet's layout). Spaces between inline tags, or before a <br>, are words' spaces and
-# stay; so do the runs between inline blocks (tri-fold panels, figure keys), which are not listed.
+# stay. The two divs set inline-block have no space that shows either: tri-fold panels sit on a
+# line of font-size 0, the masthead's logo tile alone in its cell.
 _BLOCK_TAG = ("(?:html|head|body|meta|title|style|header|section|div|p|h1|h2|ul|li|figure|figcaption"
               "|svg|g|line|rect|path|text|circle)")
 _SPACE_BESIDE_BLOCK = re.compile(rf"(</?{_BLOCK_TAG}\b[^>]*>)\s+(?=<)|(?<=>)\s+(?=</?{_BLOCK_TAG}\b)")

@@ -166,6 +166,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "list_columns": partial(typeset.list_columns, columns),
         "part_columns": partial(typeset.part_columns, columns),
         "one_line": partial(typeset.one_line, columns),
+        "back_disclaimer_measure": partial(typeset.back_disclaimer_measure, paper=paper),
         "heading_pt": typeset.HEADING_PT, "body_pt": typeset.BODY_PT,
         "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,

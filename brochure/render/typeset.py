@@ -103,6 +103,51 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float, file: str 
         for i, line in enumerate(lines))
 
 
+def filled_lines(words: list[str], lang: str, size_pt: float, limit_mm: float, bold: bool) -> int | None:
+    """How many lines `words` take filled line by line, as WeasyPrint fills a paragraph, in lines
+    no wider than `limit_mm`; None when a word alone is wider."""
+    count, line = 0, ""
+    for word in words:
+        wider = f"{line} {word}" if line else word
+        if line and width_mm(wider, lang, size_pt, bold) <= limit_mm:
+            line = wider
+            continue
+        if width_mm(word, lang, size_pt, bold) > limit_mm:
+            return None
+        count, line = count + 1, word
+    return count
+
+
+def balanced_measure(text: str, lang: str, size_pt: float, measure_mm: float, bold: bool = False) -> float:
+    """The narrowest measure, at most `measure_mm`, at which `text` takes no more lines than at
+    `measure_mm`: filled at it, the lines come out about even (CSS text-wrap: balance for a short
+    paragraph, which WeasyPrint 70 lacks), where filling the full measure left "about your" over
+    "own condition." (the disclaimer on a Letter tri-fold's back). Words joined by a no-break
+    space stay together, as WeasyPrint keeps them."""
+    words = text.split(" ")
+    lines = filled_lines(words, lang, size_pt, measure_mm * SAFETY, bold)
+    if lines is None or lines < 2:
+        return measure_mm
+    narrow, wide = 0.0, measure_mm * SAFETY  # `wide` always takes `lines`
+    while wide - narrow > 0.2:
+        middle = (narrow + wide) / 2
+        fits = filled_lines(words, lang, size_pt, middle, bold)
+        narrow, wide = (narrow, middle) if fits is not None and fits <= lines else (middle, wide)
+    return min(measure_mm, round(wide / SAFETY + 0.2, 1))
+
+
+# the disclaimer beside the QR code on a tri-fold's back (.qr-disclaimer in trifold.css): its
+# sizes, and the QR code's cell with the gap after it
+BACK_DISCLAIMER_PT = {"en": 12, "ar": 13}
+QR_CELL_MM = 26 + 4
+
+
+def back_disclaimer_measure(text: str, lang: str, paper: str) -> float:
+    """The measure, in mm, of the tri-fold back's disclaimer beside the QR code: balanced lines."""
+    measure = balance.trifold_back_width(paper) - QR_CELL_MM
+    return balanced_measure(text, lang, BACK_DISCLAIMER_PT[lang], measure, bold=True)
+
+
 def centred_name(text: str, lang: str, size_pt: float, measure_mm: float) -> Markup:
     """A clinic's name centred on a tri-fold panel, in balanced lines ("مستشفى دار الشفاء
     التخصصي" over "لجراحة العمود الفقري والمخ والأعصاب", where filling the first line split

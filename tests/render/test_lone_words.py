@@ -98,3 +98,21 @@ def test_no_paragraph_ends_on_one_word_alone(lines, build):
                   for lang in ("en", "ar")
                   for paragraph in (*section[lang].paragraphs, *section[lang].closing)}
     assert not last_words & {letters_of(line) for line in lines[build]}
+
+
+BACK_DISCLAIMER_BUILDS = [BUILDS[1], ("harbor-spine", "trifold", "office", "letter", "en,ar")]
+
+
+@pytest.mark.parametrize("build", BACK_DISCLAIMER_BUILDS, ids=_ids)
+def test_the_disclaimer_beside_the_qr_code_sets_in_even_lines(lines, build):
+    """On a Letter tri-fold's back, filled to the full measure the English disclaimer ended
+    "advice: ask your surgeon" / "about your" / "own condition."; balanced, no line is much
+    shorter than the longest (characters stand for width: one font, one size)."""
+    disclaimer = interface_words()["disclaimer"]
+    for lang, first_word in (("en", "This"), ("ar", disclaimer.ar.split()[0])):
+        text = lines[build]
+        start = next(i for i, line in enumerate(text) if line.startswith(first_word))
+        end = next(i for i in range(start, len(text)) if text[i].rstrip(".").endswith(
+            disclaimer[lang].rstrip(".").split()[-1]))
+        lengths = [len(line) for line in text[start:end + 1]]
+        assert len(lengths) >= 3 and min(lengths) >= 0.6 * max(lengths), (lang, text[start:end + 1])

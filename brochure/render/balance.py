@@ -103,7 +103,8 @@ def page_height(paper: str, edition: str) -> float:
 def split(heights: list[float], capacities: list[float], leads: list[float] | None = None,
           continues: list[bool] | None = None, front: int = 0,
           bound: list[bool] | None = None, keep_bound: bool = False,
-          joined: list[float] | None = None, closes: list[bool] | None = None) -> list[list[int]] | None:
+          joined: dict[tuple[int, int], float] | None = None,
+          closes: list[bool] | None = None) -> list[list[int]] | None:
     """Indices of `heights` in reading order cut into len(capacities) runs (a run may be empty)
     so that each run fits its capacity; each height includes the item's top margin (`leads`),
     which the first item of a run does not take. Of the cuts that fit: with `front`, those that
@@ -115,22 +116,24 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
     introducing it) where another cut fits; with `keep_bound`, never (None when only such a cut
     fits: the caller tries more room first). Next, a run does not end just before a list's
     closing sentence (`closes[i]`) where another cut fits at this spacing: the list breaks
-    between its items instead. `joined[i]`: how much less item i takes in the same run as item
-    i - 1 (the two parts of a list, set as one list)."""
+    between its items instead, before its last two where they fit, else before its last one.
+    `joined[i, j]`: how much less items i to j take in one run than one under the other (the
+    parts of a list, set as one list: list_joins)."""
     count, runs = len(heights), len(capacities)
     continues = continues or [False] * count
     bound = bound or [False] * count
     closes = closes or [False] * count
-    joined = joined or [0.0] * count
+    joined = joined or {}
     leads = leads or [0.0] * count
+    lists = _whole_runs(joined)
+    # a cut before a list's last item: that item alone goes with the closing sentence
+    lone = {last for first, last in lists if last - first > 1}
     best, best_score = None, None
     for cuts in combinations_with_replacement(range(count + 1), runs - 1):
         bounds = (0, *cuts, count)
         fills, front_used = [], 0.0
         for run, capacity in enumerate(capacities):
-            items = heights[bounds[run]:bounds[run + 1]]
-            used = sum(items) - (leads[bounds[run]] + sum(joined[bounds[run] + 1:bounds[run + 1]])
-                                 if items else 0.0)
+            used = _used(bounds[run], bounds[run + 1], heights, leads, joined, lists)
             if used > capacity:
                 break
             fills.append(used / capacity)
@@ -142,13 +145,32 @@ def split(heights: list[float], capacities: list[float], leads: list[float] | No
             if orphaned and keep_bound:
                 continue
             alone = sum(1 for cut in cuts if 0 < cut < count and closes[cut])
-            score = (orphaned, front_fill < FRONT_FULL, alone, broken, -front_fill, max(fills),
-                     -min(fills))
+            score = (orphaned, front_fill < FRONT_FULL, alone, sum(1 for cut in cuts if cut in lone),
+                     broken, -front_fill, max(fills), -min(fills))
             if best_score is None or score < best_score:
                 best, best_score = bounds, score
     if best is None:
         return None
     return [list(range(best[run], best[run + 1])) for run in range(runs)]
+
+
+def _whole_runs(joined: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The lists of `joined`, each as its first and last part: the runs no other run holds."""
+    return [run for run in joined
+            if not any(other != run and other[0] <= run[0] and run[1] <= other[1] for other in joined)]
+
+
+def _used(start: int, stop: int, heights: list[float], leads: list[float],
+          joined: dict[tuple[int, int], float], lists: list[tuple[int, int]]) -> float:
+    """How much items start to stop take in one run: the first without its top margin, the parts
+    of a list in it set as one list."""
+    if start >= stop:
+        return 0.0
+    used = sum(heights[start:stop]) - leads[start]
+    for first, last in lists:
+        first, last = max(first, start), min(last, stop - 1)
+        used -= joined.get((first, last), 0.0) if last > first else 0.0
+    return used
 
 
 def opened_by_bound(runs: list[list[int]], bound: list[bool]) -> list[int]:
@@ -158,18 +180,18 @@ def opened_by_bound(runs: list[list[int]], bound: list[bool]) -> list[int]:
 
 
 def greedy(heights: list[float], capacities: list[float],
-           joined: list[float] | None = None) -> list[list[int]]:
+           joined: dict[tuple[int, int], float] | None = None) -> list[list[int]]:
     """Each run as full as it goes, in reading order; what is left over lands in the last, where
     the build's overflow check names it. `joined` as in split."""
-    joined = joined or [0.0] * len(heights)
+    joined = joined or {}
+    lists, no_leads = _whole_runs(joined), [0.0] * len(heights)
     runs: list[list[int]] = [[] for _ in capacities]
-    run, used = 0, 0.0
-    for index, height in enumerate(heights):
-        height -= joined[index] if runs[run] and runs[run][-1] == index - 1 else 0.0
-        if used + height > capacities[run] and run < len(capacities) - 1 and runs[run]:
-            run, used, height = run + 1, 0.0, heights[index]
+    run = 0
+    for index in range(len(heights)):
+        if runs[run] and run < len(capacities) - 1 and \
+                _used(runs[run][0], index + 1, heights, no_leads, joined, lists) > capacities[run]:
+            run += 1
         runs[run].append(index)
-        used += height
     return runs
 
 
@@ -180,30 +202,42 @@ def estimated_panels(items: list[str]) -> dict[str, tuple[str, ...]]:
     return {role: tuple(items[i * share:(i + 1) * share]) for i, role in enumerate(TRIFOLD_READING)}
 
 
-LIST_TAIL = 2  # the items a list breaks off to go with its closing sentence (and at least as many stay)
+# A list may break before its last two items or, where two do not fit, before its last one, so
+# that its closing sentence ("All by minimizing the size of the incision.") goes to the next
+# column with them, never alone; at least LIST_KEPT items stay with the sentence introducing it.
+LIST_TAIL, LIST_KEPT = 2, 2
 
 
-def list_tail(section, lang: str) -> int:
-    """The block that is the last LIST_TAIL items of a section's list, where the list may break
-    before them so that its closing sentence ("All by minimizing the size of the incision.") goes
-    to the next column with them, not alone; 0 where the list stays whole: fewer than twice
-    LIST_TAIL items or no closing sentence, in any language (their blocks must pair up)."""
-    breaks = all(len(section[key].items) >= 2 * LIST_TAIL and section[key].closing for key in ("en", "ar"))
-    return len(section[lang].paragraphs) + 1 if breaks else 0
+def list_blocks(section, lang: str) -> range:
+    """The blocks that are a section's list where it may break: its first items, then each of its
+    last LIST_TAIL items on its own (the closing sentence is the block after); empty where the
+    list stays whole: fewer than LIST_TAIL + LIST_KEPT items or no closing sentence, in any
+    language (their blocks must pair up)."""
+    breaks = all(len(section[key].items) >= LIST_TAIL + LIST_KEPT and section[key].closing
+                 for key in ("en", "ar"))
+    first = len(section[lang].paragraphs)
+    return range(first, first + 1 + LIST_TAIL) if breaks else range(0)
+
+
+def list_runs(section, lang: str) -> list[tuple[int, int]]:
+    """Each run of two or more of a list's parts (first and last block), which a column sets as
+    one list: the measuring page measures each so (balance.list_joins)."""
+    blocks = list_blocks(section, lang)
+    return [(first, last) for first in blocks for last in blocks if last > first]
 
 
 def section_blocks(section, lang: str) -> list[tuple[str, object]]:
     """A section's text in one language as blocks a panel may end between: its paragraphs, its
-    list (whole, or in two where it may break: list_tail), its closing paragraphs."""
+    list (whole, or in parts where it may break: list_blocks), its closing paragraphs."""
     text = section[lang]
-    cut = len(text.items) - LIST_TAIL if list_tail(section, lang) else len(text.items)
-    lists = [items for items in (text.items[:cut], text.items[cut:]) if items]
+    cut = len(text.items) - LIST_TAIL if list_blocks(section, lang) else len(text.items)
+    lists = [items for items in (text.items[:cut], *([item] for item in text.items[cut:])) if items]
     return [*(("p", p) for p in text.paragraphs), *(("items", items) for items in lists),
             *(("p", p) for p in text.closing)]
 
 
 def set_blocks(section, lang: str, start: int, stop: int | None) -> list[tuple[str, object]]:
-    """Blocks start to stop as the template sets them: a list's two parts in one run are one list,
+    """Blocks start to stop as the template sets them: a list's parts in one run are one list,
     set exactly as a list that never breaks."""
     blocks: list[tuple[str, object]] = []
     for kind, block in section_blocks(section, lang)[start:stop]:
@@ -215,36 +249,34 @@ def set_blocks(section, lang: str, start: int, stop: int | None) -> list[tuple[s
 
 
 def whole_lists(sections, lang: str, trifold: bool = False) -> list[str]:
-    """Each list that may break, its two parts named as one ("benefits#1-2"; on the tri-fold
-    "benefits@en#1-2"): the measuring page sets them so, for the height the list takes in one
-    column (two short-item columns where it fits: typeset.list_columns)."""
-    return [f"{section.id}{'@' + lang if trifold else ''}#{tail - 1}-{tail}"
-            for section in sections if (tail := list_tail(section, lang))]
+    """Each run of a breakable list's parts named as one ("benefits#1-3"; on the tri-fold
+    "benefits@en#1-3"): the measuring page sets them so, for the height they take in one column
+    (two short-item columns where it fits: typeset.list_columns, typeset.part_columns)."""
+    return [f"{section.id}{'@' + lang if trifold else ''}#{first}-{last}"
+            for section in sections for first, last in list_runs(section, lang)]
 
 
-def list_parts(wholes: list[str], id_of) -> dict[str, tuple[str, str]]:
-    """Each list of `wholes` by element id (`id_of` a name's): its last items' -> (its first
-    items', the two set as one). "benefits#1-2" in English gives section-benefits-en-2 ->
-    (section-benefits-en-1, section-benefits-en-1-2)."""
-    parts = {}
+def list_joins(ids: list[str], wholes: list[str], id_of, heights: dict) -> dict[tuple[int, int], float]:
+    """split's `joined` for elements in reading order (`id_of` a name's element id): how much
+    less the parts at positions i to j of one list take set as one list (`wholes`: whole_lists)
+    than one under the other. "benefits#1-2" in English is section-benefits-en-1 and -2 against
+    section-benefits-en-1-2."""
+    at = {element: index for index, element in enumerate(ids)}
+    joins = {}
     for whole in wholes:
         name, _, blocks = whole.rpartition("#")
-        first, _, tail = blocks.partition("-")
-        parts[id_of(f"{name}#{tail}")] = (id_of(f"{name}#{first}"), id_of(whole))
-    return parts
-
-
-def list_joins(ids: list[str], parts: dict[str, tuple[str, str]], heights: dict) -> list[float]:
-    """split's `joined` for elements in reading order: a list's last items after its first
-    (`parts`: list_parts) are one list, as tall as the two measured as one."""
-    return [heights[parts[i][0]] + heights[i] - heights[parts[i][1]] if i in parts else 0.0 for i in ids]
+        first, _, last = blocks.partition("-")
+        parts = [id_of(f"{name}#{block}") for block in range(int(first), int(last) + 1)]
+        if all(part in at for part in parts):
+            joins[at[parts[0]], at[parts[-1]]] = sum(heights[part] for part in parts) - heights[id_of(whole)]
+    return joins
 
 
 def closing_names(sections, languages, trifold: bool = False) -> set[str]:
-    """The blocks that close a list that may break, by name ("benefits#3"; on the tri-fold
-    "benefits@en#3")."""
-    return {f"{section.id}{'@' + lang if trifold else ''}#{block}" for section in sections
-            for lang in languages if (block := list_tail(section, lang) + 1) > 1}
+    """The blocks that close a list that may break, by name ("benefits#4"; on the tri-fold
+    "benefits@en#4")."""
+    return {f"{section.id}{'@' + lang if trifold else ''}#{blocks.stop}" for section in sections
+            for lang in languages if (blocks := list_blocks(section, lang))}
 
 
 def pair_blocks(section, languages) -> int:

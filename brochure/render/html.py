@@ -54,7 +54,7 @@ def _environment() -> Environment:
     env.filters["last_words_together"] = typeset.last_words_together
     env.filters["parenthesis_whole"] = typeset.parenthesis_whole
     env.globals["set_blocks"] = balance.set_blocks
-    env.globals["list_tail"] = balance.list_tail
+    env.globals["list_runs"] = balance.list_runs
     env.globals["pair_blocks"] = balance.pair_blocks
     env.globals["block_starts"] = balance.block_starts
     env.filters["balanced"] = typeset.balanced
@@ -164,6 +164,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
                   "mm": typeset.title_measures(paper, edition, bool(clinic.logo), topic.title)},
         "contact_fits": partial(typeset.contact_fits, columns),
         "list_columns": partial(typeset.list_columns, columns),
+        "part_columns": partial(typeset.part_columns, columns),
         "one_line": partial(typeset.one_line, columns),
         "back_disclaimer_measure": partial(typeset.back_disclaimer_measure, paper=paper),
         "heading_pt": typeset.HEADING_PT, "body_pt": typeset.BODY_PT,
@@ -241,8 +242,8 @@ def _trifold(paper: str, edition: str, from_right: bool, content: dict, by_id: d
         for item in (_panel_item(name, by_id) for name in names):
             if isinstance(item, dict) and items and isinstance(items[-1], dict) \
                     and (items[-1]["section"], items[-1]["lang"]) == (item["section"], item["lang"]) \
-                    and item["block"] == balance.list_tail(item["section"], item["lang"]):
-                items[-1]["stop"] = item["stop"]  # a list's two parts in one panel: one list
+                    and item["block"] in balance.list_blocks(item["section"], item["lang"])[1:]:
+                items[-1]["stop"] = item["stop"]  # a list's parts in one panel: one list
             else:
                 items.append(item)
         return {"role": role, "width_mm": width, "content": items,

@@ -207,8 +207,8 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     sections = topic.sections + clinic.extra_sections
     if bilingual_rows:  # rows in reading order, cut where front and back come out most even
         rows, continues = zip(("title", False), *pair_rows(sections, languages), strict=True)
-        parts = balance.list_parts(balance.whole_lists(sections, languages[0]), _cell_id)
-        measured = measure((*rows, *(whole for _, whole in parts.values())))
+        wholes = balance.whole_lists(sections, languages[0])
+        measured = measure((*rows, *map(_cell_id, wholes)))
         page = (balance.page_height(paper, edition) - balance.SLACK_MM) * MM
         after_intro = {f"section-{section.id}-{block}" for section in sections
                        for block in range(1, balance.pair_blocks(section, languages))
@@ -218,7 +218,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         runs = balance.split([measured.heights[row] for row in rows], [page] * PAGES[layout],
                              [measured.leads[row] for row in rows], list(continues),
                              bound=bound, keep_bound=not best_effort,
-                             joined=balance.list_joins(rows, parts, measured.heights),
+                             joined=balance.list_joins(rows, wholes, _cell_id, measured.heights),
                              closes=[row in closing for row in rows])
         if runs is None:
             return None
@@ -236,11 +236,10 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
     cells = {lang: single_cells(sections, lang) for lang in languages}
     ids = {lang: [_cell_id(cell, lang) for cell in cells[lang]] for lang in languages}
     masthead = {lang: f"title-{lang}" for lang in languages}
-    parts = {lang: balance.list_parts(balance.whole_lists(sections, lang), partial(_cell_id, lang=lang))
-             for lang in languages}
+    wholes = {lang: balance.whole_lists(sections, lang) for lang in languages}
     measured = measure((*masthead.values(), "letter-heading",
                         *(i for lang in languages for i in ids[lang]),
-                        *(whole for lang in languages for _, whole in parts[lang].values())))
+                        *(_cell_id(whole, lang) for lang in languages for whole in wholes[lang])))
     page = (balance.page_height(paper, edition) - slack_mm) * MM
     pages = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     most = 1 if layout == "bilingual-pages" else pages // len(languages)  # sides per language
@@ -251,7 +250,7 @@ def _plan(clinic, topic, languages, paper, density, layout, edition, roots, styl
         leads = [measured.leads[i] for i in ids[lang]]
         continues = [not cell.endswith(("#0", "figure", "contact", "small-print")) for cell in cells[lang]]
         after_intro = [_after_intro(sections, cell, lang) for cell in cells[lang]]
-        joined = balance.list_joins(ids[lang], parts[lang], measured.heights)
+        joined = balance.list_joins(ids[lang], wholes[lang], partial(_cell_id, lang=lang), measured.heights)
         closing = balance.closing_names(sections, (lang,))
         first = page - measured.heights[masthead[lang]] - balance.BODY_GAP_MM * MM \
             - (measured.heights.get("letter-heading", 0.0) if lang == languages[0] else 0.0)
@@ -280,8 +279,8 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
     it (small print where the contact is, and the reading panels less tight); else it closes the
     reading panels."""
     ids = [_item_id(item, primary) for item in items]
-    parts = balance.list_parts(wholes, partial(_item_id, primary=primary))
-    measured = measure((*ids, *(whole for _, whole in parts.values()), *balance.TRIFOLD_BACK_MEASURED))
+    id_of = partial(_item_id, primary=primary)
+    measured = measure((*ids, *map(id_of, wholes), *balance.TRIFOLD_BACK_MEASURED))
     heights, leads = measured.heights, measured.leads
     capacity = (balance.trifold_panel_height(paper, edition) - balance.SLACK_MM) * MM
     panels = len(balance.TRIFOLD_READING)
@@ -294,7 +293,7 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
         runs = balance.split([heights[i] for i in reading_ids], [capacity] * panels,
                              [leads[i] for i in reading_ids], continues, bound=bound,
                              keep_bound=not best_effort,
-                             joined=balance.list_joins(reading_ids, parts, heights),
+                             joined=balance.list_joins(reading_ids, wholes, id_of, heights),
                              closes=[item in closing for item in reading])
         if runs is not None:
             plan = {role: tuple(reading[i] for i in run)
@@ -305,7 +304,7 @@ def _trifold_plan(items, primary, paper, edition, best_effort: bool, measure,
     if not best_effort:
         return None
     runs = balance.greedy([heights[i] for i in ids], [capacity] * panels,
-                          balance.list_joins(ids, parts, heights))
+                          balance.list_joins(ids, wholes, id_of, heights))
     return {"trifold": {role: tuple(items[i] for i in run)
                         for role, run in zip(balance.TRIFOLD_READING, runs, strict=True)}}
 

@@ -266,6 +266,25 @@ def list_columns(measure: dict, items: list[str], lang: str) -> ListColumns | No
     return None
 
 
+def part_columns(measure: dict, items: list[str], whole: list[str], lang: str) -> ListColumns | None:
+    """A part of a list broken between columns of the page (balance.list_blocks) whose whole list
+    is set in two columns, or None where it is not. Each part is one column of its items, from the
+    top of its page column; but the part that stays (the list's first items), where one column of
+    them would be taller than the whole list, keeps the places they have in the whole list: it is
+    never taller than the whole list there."""
+    columns = list_columns(measure, whole, lang)
+    if columns is None:
+        return None
+    rows = len(columns.head) + max(len(columns.first), len(columns.second)) + len(columns.tail)
+    if tuple(whole[:len(items)]) != tuple(items) or len(items) <= rows:
+        return ListColumns((), tuple(items), (), (), 100)
+    placed, left = [], len(items)
+    for group in (columns.head, columns.first, columns.second, columns.tail):
+        placed.append(group[:left])
+        left -= len(placed[-1])
+    return ListColumns(*placed, columns.first_share)
+
+
 # a two-column list: 3 % between the columns (leaflet.css), each item's dot and its space 5 mm,
 # and half a millimetre for rounding (the items do not wrap there: a hair over runs into the gap)
 COLUMN_GAP, DOT_MM, SLACK_MM = 3, 5.0, 0.5

@@ -1,6 +1,7 @@
 """A list's closing sentence ("All by minimizing the size of the incision.") never opens a column,
 side or panel alone: where the list cannot stay whole with it, the list breaks before its last two
-items and they go with it. A list kept in one column is set exactly as a list that never breaks."""
+items and they go with it, or, where two do not fit, before its last item. A list kept in one
+column is set exactly as a list that never breaks."""
 
 from __future__ import annotations
 
@@ -88,10 +89,64 @@ def test_a_column_ends_at_the_list_break_rather_than_just_before_the_closing_sen
                          keep_bound=True) == [[0, 1, 2], [3, 4]]
 
 
+def _top(pdf: bytes, phrase: str) -> tuple[int, float]:
+    """The page and top of the line that holds the phrase (read in either direction)."""
+    with plumbed(pdf) as document:
+        for number, page in enumerate(document.pages):
+            for line in _lines(page):
+                if letters_of(phrase) in line[0].split("|"):
+                    return number, line[3]
+    raise AssertionError(f"{phrase!r} not found alone on a line")
+
+
+def test_where_two_items_do_not_fit_the_last_one_goes_with_the_closing_sentence(shared_builds):
+    # harbor-spine's English Letter sheet: the second column had no room for two more items, and
+    # opened with the sentence alone under the masthead
+    leaflet = shared_builds.made("harbor-spine", "sheet", "office", "letter", "en")
+    page, above = _line_above(leaflet.pdf, CLOSING["en"])
+    assert page == 0 and above is not None and above.startswith(letters_of("hospital stays")), above
+    # the four that stay keep their places in the list set whole: "infection risk" beside
+    # "tissue trauma", not a fourth line under "radiation exposure"
+    assert _top(leaflet.pdf, "tissue trauma") == _top(leaflet.pdf, "infection risk")
+
+
+def test_the_part_of_a_list_that_stays_is_never_taller_than_the_whole_list(shared_builds):
+    # harbor-spine's Arabic screen page on Letter: the list's first four items in two columns as
+    # the whole list sets them, the last under the sentence's column top with the sentence
+    leaflet = shared_builds.made("harbor-spine", "sheet", "screen", "letter", "ar")
+    first, fourth, last = ITEMS[5], ITEMS[8], ITEMS[9]
+    page, above = _line_above(leaflet.pdf, CLOSING["ar"])
+    assert page == 0 and _is_item(above) and letters_of(last) in above, above
+    assert _top(leaflet.pdf, first) == _top(leaflet.pdf, fourth)
+
+
+def test_on_the_tri_fold_the_sentence_follows_an_item_into_the_next_panel(shared_builds):
+    # al-noor's English-first Letter tri-fold: the list on the flap, the sentence opened the
+    # inside panel the flap opens onto, on the other face of the paper
+    leaflet = shared_builds.made("al-noor", "trifold", "office", "letter", "en,ar")
+    page, above = _line_above(leaflet.pdf, CLOSING["en"])
+    assert page == 1 and above is not None and above.startswith(letters_of("hospital stays")), above
+    assert _line_above(leaflet.pdf, "infection risk")[0] == 0
+
+
 def test_the_two_parts_of_a_list_in_one_column_take_the_height_of_the_list_set_whole():
     # a list set whole in two columns (30) is shorter than its parts one under the other (30 + 20)
-    heights, joined = [30.0, 30.0, 20.0], [0.0, 0.0, 20.0]
+    heights, joined = [30.0, 30.0, 20.0], {(1, 2): 20.0}
     assert balance.split(heights, [60.0], joined=joined) == [[0, 1, 2]]
     assert balance.split(heights, [60.0]) is None
-    assert balance.greedy([*heights, 10.0], [60.0, 60.0], [*joined, 0.0]) == [[0, 1, 2], [3]]
+    assert balance.greedy([*heights, 10.0], [60.0, 60.0], joined) == [[0, 1, 2], [3]]
     assert balance.greedy([*heights, 10.0], [60.0, 60.0]) == [[0, 1], [2, 3]]
+
+
+def test_a_list_breaks_before_its_last_item_only_where_its_last_two_do_not_fit():
+    # the introduction, the list's first items, its second-to-last and last items, the closing
+    # sentence, the next section; the list set whole is as tall as its first items (two columns)
+    heights, bound = [20.0, 20.0, 10.0, 10.0, 10.0, 40.0], [False, True, False, False, False, False]
+    joined = {(1, 2): 10.0, (1, 3): 20.0, (2, 3): 0.0}
+    closes = [False, False, False, False, True, False]
+    # room for the sentence and one item only: the last item goes with it, not the sentence alone
+    assert balance.split(heights, [40.0, 60.0], bound=bound, joined=joined,
+                         closes=closes) == [[0, 1, 2], [3, 4, 5]]
+    # room for two: two go with it, though one would leave the columns more even
+    assert balance.split(heights, [40.0, 70.0], bound=bound, joined=joined,
+                         closes=closes) == [[0, 1], [2, 3, 4, 5]]

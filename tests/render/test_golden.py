@@ -16,7 +16,9 @@ GOLDEN = REPO / "tests" / "golden"
 DPI = 30
 UPDATE = os.environ.get("BROCHURE_UPDATE_GOLDEN") == "1"
 # tolerance: anti-aliasing and font hinting may move a few pixels; a moved block moves thousands
-MAX_CHANGED_SHARE = 0.01   # share of pixels allowed to differ noticeably
+# share of pixels allowed to differ noticeably: a section moved into the Arabic personal cover changed
+# 0.88 %, the back's disclaimer set in balanced lines 0.62 %, a change of bullet drawing 0.0 %
+MAX_CHANGED_SHARE = 0.0025
 NOTICEABLE = 48            # per-channel difference (0-255) that counts as a change
 
 CASES = {
@@ -70,5 +72,5 @@ def _looks_as_approved(name: str, actual: Image.Image) -> None:
     if share > MAX_CHANGED_SHARE:
         diff_path = GOLDEN / f"{name}-diff.png"
         Image.blend(expected, Image.eval(difference, lambda v: 255 - v), 0.5).save(diff_path)
-        pytest.fail(f"{name}: {share:.1%} of pixels changed (allowed {MAX_CHANGED_SHARE:.0%}); "
+        pytest.fail(f"{name}: {share:.1%} of pixels changed (allowed {MAX_CHANGED_SHARE:.2%}); "
                     f"see {diff_path}, and run `make golden` if the change is deliberate")

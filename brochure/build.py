@@ -44,7 +44,7 @@ class ClinicBuild:
     path: Path | None = None
     page_count: int = 0
     size: int = 0              # bytes
-    density: str = "normal"    # how much the fitting step tightened spacing
+    density: str = "normal"    # how much the fitting step tightened spacing ("large": large print)
     warnings: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     fill: dict[str, float] = field(default_factory=dict)  # Leaflet.fill: each side or panel, 0 to 1

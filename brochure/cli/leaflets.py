@@ -74,7 +74,8 @@ def build(ctx, slugs, every, clinics_dir, out_dir, paper, languages, layout, edi
             print_problems(BrochureError(list(built.problems)))
             failed.append(built.slug)
             continue
-        note = "" if built.density == "normal" else f"  (spacing tightened to fit: {built.density})"
+        note = {"normal": "", "large": "  (large print: the sections fit in larger type)"}.get(
+            built.density, f"  (spacing tightened to fit: {built.density})")
         pages = "page" if built.page_count == 1 else "pages"
         click.echo(f"{display_path(built.path)}  {built.page_count} {pages}  "
                    f"{built.size / 1024:.0f} KB{note}")

@@ -94,6 +94,9 @@ def without_layout_whitespace(html: str) -> str:
 
 
 DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (see leaflet.css)
+# before it, for a one-language tri-fold (half a bilingual one's words): the reading panels'
+# sections in larger type where they fit so (trifold.css, leaflet.fitted)
+LARGE_PRINT = "large"
 
 
 def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper: str,
@@ -120,6 +123,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     by_id = {section.id: section for section in sections}
     plan = plan or {}
     columns = typeset.column_measure(paper, edition, layout, len(languages))  # the narrowest, in mm
+    large = density == LARGE_PRINT
+    body_pt = typeset.LARGE_BODY_PT if large else typeset.BODY_PT
     context = {
         "layout": layout,
         "edition": edition,
@@ -163,11 +168,11 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "title": {"pt": typeset.TITLE_PT,
                   "mm": typeset.title_measures(paper, edition, bool(clinic.logo), topic.title)},
         "contact_fits": partial(typeset.contact_fits, columns),
-        "list_columns": partial(typeset.list_columns, columns),
-        "part_columns": partial(typeset.part_columns, columns),
+        "list_columns": partial(typeset.list_columns, columns, sizes=body_pt),
+        "part_columns": partial(typeset.part_columns, columns, sizes=body_pt),
         "one_line": partial(typeset.one_line, columns),
         "back_disclaimer_measure": partial(typeset.back_disclaimer_measure, paper=paper),
-        "heading_pt": typeset.HEADING_PT, "body_pt": typeset.BODY_PT,
+        "heading_pt": typeset.LARGE_HEADING_PT if large else typeset.HEADING_PT, "body_pt": body_pt,
         "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,
         "version_line": {

@@ -16,7 +16,7 @@ from brochure.pdf import inspect as pdfcheck
 from brochure.pdf import prepress
 from brochure.render import balance, measure_cache
 from brochure.render.balance import pair_rows, single_cells, trifold_items
-from brochure.render.html import DENSITIES, leaflet_html, render_pdf
+from brochure.render.html import DENSITIES, LARGE_PRINT, leaflet_html, render_pdf
 from brochure.render.leaflet_warnings import apart_warnings, logo_resolution_warnings
 from brochure.render.pages import Overflow
 
@@ -28,7 +28,7 @@ class Leaflet:
     languages: tuple[str, ...]
     pdf: bytes
     page_count: int
-    density: str = "normal"  # how much the fitting step tightened spacing to fit
+    density: str = "normal"  # how much the fitting step tightened spacing to fit ("large": large print)
     layout: str = "sheet"
     edition: str = "office"
     warnings: tuple[str, ...] = ()  # fit to print, but worth a look (e.g. a low-resolution logo)
@@ -115,7 +115,8 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     """The layout step: the leaflet's HTML, laid out (and, with `write`, written) as the build
     makes it, and the density it took. Whole sections are moved first (measured, balance.py);
     spacing is tightened only when no arrangement fits at the looser density; type sizes never
-    change. The last attempt is returned even when it does not fit: the caller names what spills."""
+    shrink (a one-language tri-fold's sections are set larger where they fit so). The last
+    attempt is returned even when it does not fit: the caller names what spills."""
     page_limit = SCREEN_PAGES if edition == "screen" else PAGES[layout]
     stylesheets = ("leaflet", "trifold") if layout == "trifold" else ("leaflet",)
 
@@ -127,6 +128,10 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     # page, wherever tighter spacing fits it there: one full page beats two half-empty ones
     one_side = layout == "sheet" and patient is None and (edition == "screen" or len(languages) == 1)
     ladder = [(density, 1) for density in DENSITIES] if one_side else []
+    # a one-language tri-fold holds half a bilingual one's words: at the usual sizes its panels
+    # came out a quarter to two thirds full; its sections are set larger wherever they fit so
+    large_print = layout == "trifold" and len(languages) == 1 and patient is None
+    ladder += [(LARGE_PRINT, None)] if large_print else []
     ladder += [(density, None) for density in DENSITIES]
     for density, most_sides in ladder:
         last = density == DENSITIES[-1] and most_sides is None
@@ -138,7 +143,7 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
         plan_at = partial(_plan, clinic, topic, languages, paper, density, layout, edition, roots,
                           stylesheets, best_effort=last, personal=patient is not None,
                           most_sides=most_sides, measuring_pages=measuring_pages)
-        for exact in (False, True) if density != DENSITIES[0] else (True,):
+        for exact in (False, True) if density in DENSITIES[1:] else (True,):
             plan = plan_at(exact=exact)
             if plan is None and exact and one_side_last_try:
                 plan = plan_at(exact=True, slack_mm=0.0)
@@ -180,7 +185,8 @@ def planned_html(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, 
 
 # What a tighter density does to the height of text (its line heights: leaflet.css), to predict it
 # from the normal measurement; figures, mastheads and the small print keep their size.
-TEXT_SCALE = {"normal": 1.0, "snug": 0.96, "tight": 0.92}
+# (Large print is always measured, never predicted.)
+TEXT_SCALE = {LARGE_PRINT: 1.0, "normal": 1.0, "snug": 0.96, "tight": 0.92}
 
 
 def _plan(clinic, topic, languages, paper, density, layout, edition, roots, stylesheets,

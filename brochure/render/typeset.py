@@ -241,7 +241,7 @@ class ListColumns:
     first_share: int
 
 
-def list_columns(measure: dict, items: list[str], lang: str) -> ListColumns | None:
+def list_columns(measure: dict, items: list[str], lang: str, sizes: dict | None = None) -> ListColumns | None:
     """Five or more short items in two columns, or None for one column. Two columns only where
     every item in them fits its column on one line, each column as wide as its longest item needs
     (the dot's 5 mm included) in the narrowest column the section can land in, COLUMN_GAP %
@@ -250,7 +250,7 @@ def list_columns(measure: dict, items: list[str], lang: str) -> ListColumns | No
     across the width instead (reading order kept); the fewest such, else one column."""
     if len(items) < 5 or max(map(len, items)) > 34:
         return None
-    size = 14 if lang == "ar" else 12
+    size = (sizes or BODY_PT)[lang]
     need = [100 * (width_mm(item, lang, size, bold=False) + DOT_MM + SLACK_MM) / measure[lang]
             for item in items]
     room = 100 - COLUMN_GAP
@@ -266,13 +266,14 @@ def list_columns(measure: dict, items: list[str], lang: str) -> ListColumns | No
     return None
 
 
-def part_columns(measure: dict, items: list[str], whole: list[str], lang: str) -> ListColumns | None:
+def part_columns(measure: dict, items: list[str], whole: list[str], lang: str,
+                 sizes: dict | None = None) -> ListColumns | None:
     """A part of a list broken between columns of the page (balance.list_blocks) whose whole list
     is set in two columns, or None where it is not. Each part is one column of its items, from the
     top of its page column; but the part that stays (the list's first items), where one column of
     them would be taller than the whole list, keeps the places they have in the whole list: it is
     never taller than the whole list there."""
-    columns = list_columns(measure, whole, lang)
+    columns = list_columns(measure, whole, lang, sizes)
     if columns is None:
         return None
     rows = len(columns.head) + max(len(columns.first), len(columns.second)) + len(columns.tail)
@@ -357,6 +358,8 @@ def column_measure(paper: str, edition: str, layout: str, count: int) -> dict[st
 
 HEADING_PT = {"en": 14, "ar": 15.5}  # h2 in leaflet.css
 BODY_PT = {"en": 12, "ar": 14}       # .col, .cell in leaflet.css
+LARGE_HEADING_PT = {"en": 16, "ar": 17.5}  # a tri-fold's sections in large print (trifold.css)
+LARGE_BODY_PT = {"en": 14, "ar": 16}
 _OTHER_SCRIPT = {"en": re.compile(r"[\u0600-\u06ff]"), "ar": re.compile(r"[A-Za-z]")}
 
 

@@ -150,7 +150,7 @@ def test_no_side_or_panel_is_over_40_percent_empty_when_spacing_was_tightened(le
     leaflet = leaflets[build]
     assert leaflet.fill, "the fill of every side or panel is reported"
     assert all(0 <= share <= 1 for share in leaflet.fill.values())
-    if leaflet.density != "normal":
+    if leaflet.density in ("snug", "tight"):  # large print is looser than normal
         # the tri-fold's cover holds the title alone by design: no section may move onto it
         movable = [share for where, share in leaflet.fill.items() if where != "cover"]
         assert min(movable) >= 0.6, leaflet.fill

@@ -36,3 +36,29 @@ def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, language
     arabic_end = max(char["x1"] for char in arabic) / PT_PER_MM
     assert abs(arabic_end - right_mm) < TOLERANCE_MM, \
         f"Arabic label ends {arabic_end:.1f} mm from the edge, figure at {right_mm:.1f} mm"
+
+
+@pytest.mark.parametrize("languages", ["ar", "en"])
+def test_a_bar_beside_its_label_never_falls_on_it_in_a_wider_panel(languages, shared_builds):
+    """A tri-fold draws the figure for its narrowest panel. In a wider one (harbor-spine's A4
+    one-language tri-fold sets it in the middle inside panel) a right-to-left figure's drawings
+    sat at the panel's left and its labels at the right, so the endoscopic bar, set beside its
+    label, fell on the label's first letters."""
+    leaflet = shared_builds.made("harbor-spine", "trifold", "office", "a4", languages)
+    # a word of "التنظير الداخلي الحديث: ٢ إلى ٥ مم" / "Modern endoscopic: 2 to 5 mm" (Arabic words
+    # come out in glyph order)
+    label_word = {"ar": "الحديث:", "en": "endoscopic:"}[languages]
+    with plumbed(leaflet.pdf) as pdf:
+        found = [(page, word) for page in pdf.pages for word in page.extract_words()
+                 if word["text"] in (label_word, label_word[::-1])]
+        assert len(found) == 1, "the endoscopic bar's label, once"
+        page, word = found[0]
+        line = [char for char in page.chars
+                if abs(char["top"] - word["top"]) < 3 and char["text"].strip()]
+        left, right = min(c["x0"] for c in line), max(c["x1"] for c in line)
+        bars = [rect for rect in page.rects
+                if rect["top"] < word["bottom"] and rect["bottom"] > word["top"]
+                and rect["width"] < 20 * PT_PER_MM and rect["height"] > 1.5 * PT_PER_MM]
+    assert bars, "the endoscopic bar on its label's line"
+    for bar in bars:
+        assert bar["x1"] <= left or bar["x0"] >= right, (bar["x0"], bar["x1"], left, right)

@@ -40,11 +40,11 @@ def test_bilingual_figure_labels_start_at_the_figure_edges(slug, paper, language
 
 @pytest.mark.parametrize("languages", ["ar", "en"])
 def test_a_bar_beside_its_label_never_falls_on_it_in_a_wider_panel(languages, shared_builds):
-    """A tri-fold draws the figure for its narrowest panel. In a wider one (harbor-spine's A4
+    """A tri-fold draws the figure for its narrowest panel. In a wider one (dar-al-shifa's A4
     one-language tri-fold sets it in the middle inside panel) a right-to-left figure's drawings
     sat at the panel's left and its labels at the right, so the endoscopic bar, set beside its
     label, fell on the label's first letters."""
-    leaflet = shared_builds.made("harbor-spine", "trifold", "office", "a4", languages)
+    leaflet = shared_builds.made("dar-al-shifa", "trifold", "office", "a4", languages)
     # a word of "التنظير الداخلي الحديث: ٢ إلى ٥ مم" / "Modern endoscopic: 2 to 5 mm" (Arabic words
     # come out in glyph order)
     label_word = {"ar": "الحديث:", "en": "endoscopic:"}[languages]

@@ -241,14 +241,15 @@ class ListColumns:
     first_share: int
 
 
-def list_columns(measure: dict, items: list[str], lang: str, sizes: dict | None = None) -> ListColumns | None:
+def list_columns(measure: dict, items: list[str], lang: str, sizes: dict | None = None,
+                 fewest: int = 5) -> ListColumns | None:
     """Five or more short items in two columns, or None for one column. Two columns only where
     every item in them fits its column on one line, each column as wide as its longest item needs
     (the dot's 5 mm included) in the narrowest column the section can land in, COLUMN_GAP %
     apart: an item wrapping beside a column of short ones leaves empty space beside it ("فترات
     الإقامة في / المستشفى"). An item too long for that at the start or the end of the list is set
     across the width instead (reading order kept); the fewest such, else one column."""
-    if len(items) < 5 or max(map(len, items)) > 34:
+    if len(items) < fewest or max(map(len, items)) > 34:
         return None
     size = (sizes or BODY_PT)[lang]
     need = [100 * (width_mm(item, lang, size, bold=False) + DOT_MM + SLACK_MM) / measure[lang]
@@ -279,6 +280,12 @@ def part_columns(measure: dict, items: list[str], whole: list[str], lang: str,
     rows = len(columns.head) + max(len(columns.first), len(columns.second)) + len(columns.tail)
     if tuple(whole[:len(items)]) != tuple(items) or len(items) <= rows:
         return ListColumns((), tuple(items), (), (), 100)
+    # first choice: the part's own two columns, read down one then the other ("tissue trauma,
+    # bleeding | radiation exposure, infection risk"); the whole list's places left the last
+    # item kept alone in the second column beside the first, which read as one line with it
+    own = list_columns(measure, items, lang, sizes, fewest=4)
+    if own is not None and not own.head and not own.tail:
+        return own
     placed, left = [], len(items)
     for group in (columns.head, columns.first, columns.second, columns.tail):
         placed.append(group[:left])

@@ -105,19 +105,23 @@ def test_where_two_items_do_not_fit_the_last_one_goes_with_the_closing_sentence(
     leaflet = shared_builds.made("harbor-spine", "sheet", "office", "letter", "en")
     page, above = _line_above(leaflet.pdf, CLOSING["en"])
     assert page == 0 and above is not None and above.startswith(letters_of("hospital stays")), above
-    # the four that stay keep their places in the list set whole: "infection risk" beside
-    # "tissue trauma", not a fourth line under "radiation exposure"
-    assert _top(leaflet.pdf, "tissue trauma") == _top(leaflet.pdf, "infection risk")
+    # the four that stay in two columns of their own, read down one then the other: "tissue
+    # trauma, bleeding | radiation exposure, infection risk" (in the whole list's places
+    # "infection risk" alone beside "tissue trauma" read as one line with it)
+    assert _top(leaflet.pdf, "tissue trauma") == _top(leaflet.pdf, "radiation exposure")
+    assert _top(leaflet.pdf, "bleeding") == _top(leaflet.pdf, "infection risk")
 
 
 def test_the_part_of_a_list_that_stays_is_never_taller_than_the_whole_list(shared_builds):
-    # harbor-spine's Arabic screen page on Letter: the list's first four items in two columns as
-    # the whole list sets them, the last under the sentence's column top with the sentence
+    # harbor-spine's Arabic screen page on Letter: the list's first four items in two columns of
+    # two (shorter than the whole list's three rows), the last at the sentence's column top
     leaflet = shared_builds.made("harbor-spine", "sheet", "screen", "letter", "ar")
-    first, fourth, last = ITEMS[5], ITEMS[8], ITEMS[9]
+    first, second, third, fourth, last = ITEMS[5:10]
     page, above = _line_above(leaflet.pdf, CLOSING["ar"])
     assert page == 0 and _is_item(above) and letters_of(last) in above, above
-    assert _top(leaflet.pdf, first) == _top(leaflet.pdf, fourth)
+    assert _top(leaflet.pdf, first) == _top(leaflet.pdf, third)
+    assert _top(leaflet.pdf, second) == _top(leaflet.pdf, fourth)
+    assert _top(leaflet.pdf, first) != _top(leaflet.pdf, second)
 
 
 def test_on_the_tri_fold_the_sentence_follows_an_item_into_the_next_panel(shared_builds):

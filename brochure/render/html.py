@@ -95,7 +95,8 @@ def without_layout_whitespace(html: str) -> str:
 
 DENSITIES = ("normal", "snug", "tight")  # the fitting ladder, loosest first (see leaflet.css)
 # before it, for a one-language tri-fold (half a bilingual one's words): the reading panels'
-# sections in larger type where they fit so (trifold.css, leaflet.fitted)
+# sections in larger type where they fit so, as a one-language sheet that takes two sides anyway
+# (leaflet.css, leaflet.fitted)
 LARGE_PRINT = "large"
 
 

@@ -129,8 +129,9 @@ def fitted(clinic: Clinic, topic, languages: tuple[str, ...], paper: str, *, lay
     one_side = layout == "sheet" and patient is None and (edition == "screen" or len(languages) == 1)
     ladder = [(density, 1) for density in DENSITIES] if one_side else []
     # a one-language tri-fold holds half a bilingual one's words: at the usual sizes its panels
-    # came out a quarter to two thirds full; its sections are set larger wherever they fit so
-    large_print = layout == "trifold" and len(languages) == 1 and patient is None
+    # came out a quarter to two thirds full; a one-language sheet that does not fit one side
+    # took two about half full. Their sections are set larger wherever they fit so
+    large_print = layout in ("trifold", "sheet") and len(languages) == 1 and patient is None
     ladder += [(LARGE_PRINT, None)] if large_print else []
     ladder += [(density, None) for density in DENSITIES]
     for density, most_sides in ladder:

@@ -1,6 +1,7 @@
-"""A one-language tri-fold holds half a bilingual one's words: its reading panels' sections are set
-in large print (English 14 pt, Arabic 16 pt, two points over the usual) wherever they fit so, read
-back from real builds; a bilingual tri-fold keeps the usual sizes."""
+"""A one-language tri-fold holds half a bilingual one's words, and a one-language sheet that does
+not fit one side takes two anyway: their sections are set in large print (English 14 pt, Arabic
+16 pt, two points over the usual) wherever they fit so, read back from real builds; a bilingual
+tri-fold, and a one-language sheet that fits one side, keep the usual sizes."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ def test_a_one_language_trifold_sets_its_sections_in_large_print(shared_builds, 
     leaflet = shared_builds.made("dar-al-shifa", "trifold", "office", "a4", lang)
     assert leaflet.density == "large"
     assert _body_size(leaflet.pdf, lang) == BODY_PT["large"][lang]
+
+
+def test_a_one_language_sheet_on_two_sides_sets_its_sections_in_large_print(shared_builds):
+    # al-noor's English on Letter does not fit one side at any spacing
+    two_sides = shared_builds.made("al-noor", "sheet", "screen", "letter", "en")
+    assert (two_sides.density, two_sides.page_count) == ("large", 2)
+    assert _body_size(two_sides.pdf, "en") == BODY_PT["large"]["en"]
+    one_side = shared_builds.made("dar-al-shifa", "sheet", "office", "a4", "en")
+    assert (one_side.density, one_side.page_count) == ("normal", 1)
+    assert _body_size(one_side.pdf, "en") == BODY_PT["usual"]["en"]
 
 
 def test_a_bilingual_trifold_keeps_the_usual_sizes(shared_builds):

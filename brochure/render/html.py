@@ -125,7 +125,8 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
     plan = plan or {}
     columns = typeset.column_measure(paper, edition, layout, len(languages))  # the narrowest, in mm
     large = density == LARGE_PRINT
-    body_pt = typeset.LARGE_BODY_PT if large else typeset.BODY_PT
+    body_pt, heading_pt = ((typeset.LARGE_BODY_PT, typeset.LARGE_HEADING_PT) if large
+                           else (typeset.BODY_PT, typeset.HEADING_PT))
     context = {
         "layout": layout,
         "edition": edition,
@@ -173,7 +174,7 @@ def leaflet_html(clinic: Clinic, topic: Topic, languages: tuple[str, ...], paper
         "part_columns": partial(typeset.part_columns, columns, sizes=body_pt),
         "one_line": partial(typeset.one_line, columns),
         "back_disclaimer_measure": partial(typeset.back_disclaimer_measure, paper=paper),
-        "heading_pt": typeset.LARGE_HEADING_PT if large else typeset.HEADING_PT, "body_pt": body_pt,
+        "heading_pt": heading_pt, "body_pt": body_pt,
         "kept_whole": partial(typeset.kept_whole, region=region_of(clinic.contact.phone)),
         "words": words,
         "version_line": {

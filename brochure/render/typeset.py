@@ -89,7 +89,7 @@ def balanced(text: str, lang: str, size_pt: float, measure_mm: float, file: str 
     if lines is None:
         return Markup(escape(text))
     # each line a no-wrap span, the space between two lines between it and the <br> (WeasyPrint 70
-    # draws no space there, so the text layer reads "InvasiveSpine"). Centred (a tri-fold cover,
+    # draws no space there; extractors still read a line break between the two). Centred (a tri-fold cover,
     # a name on a panel), the space ends the line instead, in a span of its own whose
     # word-spacing takes its width back (leaflet.css .gap): a space at a line's end counts in
     # its width, and a centred line sat off centre by half of it; so there the text layer reads
@@ -383,7 +383,7 @@ def one_line(measure: dict, text: str, lang: str, size_pt: float, bold: bool,
 
 def contact_fits(measure: dict, label: str, address: str, lang: str) -> bool:
     """A bold label and a Latin address (12.5 pt beside Naskh) on one line of the column."""
-    width = width_mm(label, lang, 14 if lang == "ar" else 12) \
+    width = width_mm(label, lang, BODY_PT[lang]) \
         + width_mm(address, "en", 12.5 if lang == "ar" else 12, bold=False)
     return width <= measure[lang] - 1
 
